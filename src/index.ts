@@ -1,0 +1,5 @@
+// longconv: the public face. Re-exports only.
+export * from './tensor/index.js';
+export * from './autograd/index.js';
+export * from './ops/index.js';
+export { getBackend, setBackend, type Backend, type MatmulArgs } from './backend/index.js';

@@ -1,0 +1,158 @@
+// Indexing ops: gather / scatterAdd and indexSelect / indexAdd, each pair the other's adjoint,
+// and embedding (a row lookup). Index arguments are Int32Array, number[] or a Tensor holding
+// integral values; every index is checked against its bound before anything is computed.
+
+import { record } from '../autograd/graph.js';
+import { ShapeError, fmt } from '../tensor/errors.js';
+import { normalizeDim, sizeOf } from '../tensor/shape.js';
+import { type NestedArray, Tensor, checkSameDType } from '../tensor/tensor.js';
+import { mul } from './binary.js';
+import { reshape } from './shape.js';
+import { empty } from './util.js';
+
+export type IndexLike = Tensor | Int32Array | readonly number[];
+
+export interface Index {
+  values: Int32Array;
+  shape: number[];
+}
+
+/** Read and validate integer indices in [0, bound). */
+export function toIndex(op: string, index: IndexLike | NestedArray, bound: number): Index {
+  let raw: ArrayLike<number>;
+  let shape: number[];
+  if (index instanceof Tensor) {
+    raw = index.data;
+    shape = [...index.shape];
+  } else if (index instanceof Int32Array) {
+    raw = index;
+    shape = [index.length];
+  } else if (Array.isArray(index)) {
+    const flat = (index as NestedArray[]).flat(Infinity as 1) as number[];
+    raw = flat;
+    shape = [];
+    for (let level: unknown = index; Array.isArray(level); level = level[0]) shape.push(level.length);
+    if (sizeOf(shape) !== flat.length) throw new ShapeError(`${op}: the nested index array is ragged`);
+  } else {
+    throw new TypeError(`${op}: index must be an Int32Array, a number array or a Tensor, got ${typeof index}`);
+  }
+  const values = new Int32Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const v = raw[i];
+    if (!Number.isInteger(v) || v < 0 || v >= bound) {
+      throw new RangeError(`${op}: index ${v} at position ${i} is out of range for a dimension of size ${bound}`);
+    }
+    values[i] = v;
+  }
+  return { values, shape };
+}
+
+/** Split a shape around `dim` into (outer, size, inner) extents of row-major storage. */
+function around(shape: readonly number[], dim: number): { outer: number; size: number; inner: number } {
+  return { outer: sizeOf(shape.slice(0, dim)), size: shape[dim], inner: sizeOf(shape.slice(dim + 1)) };
+}
+
+// ---- indexSelect / indexAdd: rows along one axis -------------------------------------------
+
+/** The entries index[0], index[1], … along `dim` (1-D index). */
+export function indexSelect(x: Tensor, dim: number, index: IndexLike): Tensor {
+  const d = normalizeDim('indexSelect', dim, x.ndim);
+  const idx = toIndex('indexSelect', index, x.shape[d]);
+  if (idx.shape.length !== 1) throw new ShapeError(`indexSelect: index must be 1-D, got shape ${fmt(idx.shape)}`);
+  const { outer, size, inner } = around(x.shape, d);
+  const n = idx.values.length;
+  const out = empty(x.shape.map((s, i) => (i === d ? n : s)), x.dtype);
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < n; j++) {
+      const from = (o * size + idx.values[j]) * inner;
+      out.data.set(x.data.subarray(from, from + inner), (o * n + j) * inner);
+    }
+  }
+  return record(out, 'indexSelect', [x], (g) => [indexAdd(x.shape, d, idx.values, g)]);
+}
+
+/** Zeros of `shape` with src's entries added at index[j] along `dim` (repeats accumulate). */
+export function indexAdd(shape: readonly number[], dim: number, index: Int32Array, src: Tensor): Tensor {
+  const { outer, size, inner } = around(shape, dim);
+  const n = index.length;
+  const out = empty(shape, src.dtype);
+  const O = out.data;
+  const S = src.data;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < n; j++) {
+      const to = (o * size + index[j]) * inner;
+      const from = (o * n + j) * inner;
+      for (let q = 0; q < inner; q++) O[to + q] += S[from + q];
+    }
+  }
+  return record(out, 'indexAdd', [src], (g) => [indexSelect(g, dim, index)]);
+}
+
+// ---- gather / scatterAdd: per-element indices along one axis ---------------------------------
+
+/**
+ * out[i][j][k] = x[i][index[i][j][k]][k] for dim = 1 (and likewise for other dims): the
+ * index has x's rank, and each of its sizes is at most x's (except along dim), as torch.gather.
+ */
+export function gather(x: Tensor, dim: number, index: IndexLike | NestedArray): Tensor {
+  const d = normalizeDim('gather', dim, x.ndim);
+  const idx = toIndex('gather', index, x.shape[d]);
+  if (idx.shape.length !== x.ndim || idx.shape.some((s, i) => i !== d && s > x.shape[i])) {
+    throw new ShapeError(`gather: index shape ${fmt(idx.shape)} does not fit input ${fmt(x.shape)} along dim ${d} (same rank, sizes at most the input's)`);
+  }
+  const out = empty(idx.shape, x.dtype);
+  forEachGatherPair(x.shape, idx, d, (o, i) => (out.data[o] = x.data[i]));
+  return record(out, 'gather', [x], (g) => [scatterAdd(x.shape, d, idx, g)]);
+}
+
+/** Zeros of `shape` with src[...] added at the gathered positions: gather's adjoint. */
+export function scatterAdd(shape: readonly number[], dim: number, idx: Index, src: Tensor): Tensor {
+  const out = empty(shape, src.dtype);
+  forEachGatherPair(shape, idx, dim, (o, i) => (out.data[i] += src.data[o]));
+  return record(out, 'scatterAdd', [src], (g) => [gather(g, dim, idx.values.length === 0 ? new Tensor(new Float64Array(0), idx.shape) : indexTensor(idx))]);
+}
+
+function indexTensor(idx: Index): Tensor {
+  return new Tensor(Float64Array.from(idx.values), idx.shape);
+}
+
+/** Visit (position in index/output, position in the indexed tensor) for every index entry. */
+function forEachGatherPair(shape: readonly number[], idx: Index, dim: number, visit: (o: number, i: number) => void): void {
+  const rank = idx.shape.length;
+  const strides = new Array<number>(rank);
+  for (let i = rank - 1, s = 1; i >= 0; i--) { strides[i] = s; s *= shape[i]; }
+  const pos = new Array<number>(rank).fill(0);
+  for (let o = 0; o < idx.values.length; o++) {
+    let target = 0;
+    for (let a = 0; a < rank; a++) target += (a === dim ? idx.values[o] : pos[a]) * strides[a];
+    visit(o, target);
+    for (let a = rank - 1; a >= 0; a--) {
+      if (++pos[a] < idx.shape[a]) break;
+      pos[a] = 0;
+    }
+  }
+}
+
+// ---- embedding: rows of a [num, dim] table, shaped like the ids plus a trailing dim ----------
+
+/**
+ * weight[ids]: output shape ids.shape + [embeddingDim]. With `paddingIdx`, that row gets no
+ * gradient (as torch.nn.functional.embedding), so it stays at its initial value.
+ */
+export function embedding(ids: IndexLike | NestedArray, weight: Tensor, paddingIdx?: number): Tensor {
+  if (weight.ndim !== 2) throw new ShapeError(`embedding: weight must be [numEmbeddings, embeddingDim], got ${fmt(weight.shape)}`);
+  const idx = toIndex('embedding', ids, weight.shape[0]);
+  const flat = indexSelect(weight, 0, idx.values);
+  const out = reshape(flat, [...idx.shape, weight.shape[1]]);
+  if (paddingIdx === undefined || !out.requiresGrad) return out;
+  const keep = new Tensor(weight.dtype === 'float64' ? new Float64Array(idx.values.length) : new Float32Array(idx.values.length), [...idx.shape, 1]);
+  idx.values.forEach((v, i) => (keep.data[i] = v === paddingIdx ? 0 : 1));
+  // Route the gradient through a mask that is 1 except at padding positions; the value is unchanged.
+  return maskGradient(out, keep);
+}
+
+/** Identity in the forward pass; multiplies the gradient by `mask` in the backward pass. */
+function maskGradient(x: Tensor, mask: Tensor): Tensor {
+  checkSameDType('embedding', x, mask);
+  return record(new Tensor(x.data, x.shape), 'maskGradient', [x], (g) => [mul(g, mask)]);
+}

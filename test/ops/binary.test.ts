@@ -1,0 +1,100 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { add, sub, mul, div, pow, maximum, minimum, where, eq, ne, lt, le, gt, ge, neg, tensor, ShapeError, DTypeError } from '../../src/index.js';
+import { allClose } from '../helpers/close.js';
+import { checkGradGrad, rnd } from '../helpers/check.js';
+import { naiveBinary } from '../helpers/naive.js';
+
+const binary = suite('binary ops');
+
+// Shapes that exercise broadcasting: equal, trailing, leading, size-1 in the middle, scalar, size 0.
+const pairs: [number[], number[]][] = [
+  [[3, 4], [3, 4]], [[3, 4], [4]], [[2, 1, 4], [3, 1]], [[1], [2, 3]], [[], [2, 3]], [[2, 3], []], [[0, 3], [3]], [[4, 1, 2], [1, 5, 1]],
+];
+
+const ops = [
+  { name: 'add', op: add, f: (x: number, y: number) => x + y },
+  { name: 'sub', op: sub, f: (x: number, y: number) => x - y },
+  { name: 'mul', op: mul, f: (x: number, y: number) => x * y },
+  { name: 'div', op: div, f: (x: number, y: number) => x / y },
+  { name: 'maximum', op: maximum, f: Math.max },
+  { name: 'minimum', op: minimum, f: Math.min },
+];
+
+for (const { name, op, f } of ops) {
+  binary(`${name}: forward matches a naive broadcast loop (float32 and float64)`, () => {
+    for (const [sa, sb] of pairs) {
+      for (const dtype of ['float32', 'float64'] as const) {
+        const a = rnd(sa, 1, { awayFromZero: 0.1 }).to(dtype);
+        const b = rnd(sb, 2, { awayFromZero: 0.1 }).to(dtype);
+        const out = op(a, b);
+        const ref = naiveBinary(a, b, f);
+        assert.equal(out.shape, ref.shape, `${name} ${JSON.stringify([sa, sb])}`);
+        assert.is(out.dtype, dtype);
+        allClose(out, ref.data, { atol: 0, rtol: dtype === 'float32' ? 1e-6 : 0 }, `${name} ${JSON.stringify([sa, sb])}`);
+      }
+    }
+  });
+
+  binary(`${name}: gradcheck and gradgradcheck with broadcasting`, () => {
+    for (const [sa, sb] of pairs) {
+      checkGradGrad(op, [rnd(sa, 3, { awayFromZero: 0.2 }), rnd(sb, 4, { awayFromZero: 0.2 })], {}, `${name} ${JSON.stringify([sa, sb])}`);
+    }
+  });
+}
+
+binary('numbers mix with tensors on either side', () => {
+  const x = tensor([1, 2, 3]);
+  assert.equal(Array.from(add(x, 1).data), [2, 3, 4]);
+  assert.equal(Array.from(sub(10, x).data), [9, 8, 7]);
+  assert.equal(Array.from(div(6, x).data), [6, 3, 2]);
+  assert.equal(Array.from(neg(x).data), [-1, -2, -3]);
+  assert.equal(Array.from(x.mul(2).add(1).data), [3, 5, 7]);
+});
+
+binary('pow: forward and gradients in base and exponent', () => {
+  allClose(pow(tensor([2, 3], { dtype: 'float64' }), 2), [4, 9]);
+  checkGradGrad((a) => pow(a, 3), [rnd([3, 2], 5)]);
+  checkGradGrad((a, p) => pow(a, p), [rnd([2, 3], 6, { positive: true, awayFromZero: 0.3 }), rnd([3], 7)]);
+  // the exponent's gradient is 0 (not NaN) at a base of 0
+  const a = tensor([0, 2], { dtype: 'float64' });
+  const p = tensor([2, 2], { dtype: 'float64', requiresGrad: true });
+  pow(a, p).sum().backward();
+  allClose(p.grad!, [0, 4 * Math.log(2)]);
+});
+
+binary('maximum/minimum split the gradient equally on ties', () => {
+  const a = tensor([1, 2, 3], { dtype: 'float64', requiresGrad: true });
+  const b = tensor([3, 2, 1], { dtype: 'float64', requiresGrad: true });
+  maximum(a, b).sum().backward();
+  assert.equal(Array.from(a.grad!.data), [0, 0.5, 1]);
+  assert.equal(Array.from(b.grad!.data), [1, 0.5, 0]);
+  assert.ok(Number.isNaN(maximum(tensor([NaN]), tensor([1])).item()), 'NaN propagates');
+});
+
+binary('comparisons give 0/1 in the operand dtype and record no graph', () => {
+  const a = tensor([1, 2, 3], { requiresGrad: true });
+  const cases: [typeof eq, number[]][] = [[eq, [0, 1, 0]], [ne, [1, 0, 1]], [lt, [1, 0, 0]], [le, [1, 1, 0]], [gt, [0, 0, 1]], [ge, [0, 1, 1]]];
+  for (const [cmp, expected] of cases) {
+    const r = cmp(a, 2);
+    assert.equal(Array.from(r.data), expected);
+    assert.not.ok(r.requiresGrad);
+  }
+});
+
+binary('where routes values and gradients', () => {
+  const cond = tensor([[1], [0]], { dtype: 'float64' });
+  const x = rnd([2, 3], 8);
+  const y = rnd([3], 9);
+  const out = where(cond, x, y);
+  allClose(out, [...Array.from(x.data.subarray(0, 3)), ...Array.from(y.data)], { atol: 0 });
+  checkGradGrad((a, b) => where(cond, a, b), [x, y]);
+});
+
+binary('bad input: shape mismatch and mixed dtypes, before any work', () => {
+  assert.throws(() => add(tensor([[1, 2, 3]]), tensor([[1, 2]])), (e: Error) => e instanceof ShapeError && /add: shapes \[1,3\] and \[1,2\] cannot be broadcast/.test(e.message));
+  assert.throws(() => mul(tensor([1]), tensor([1], { dtype: 'float64' })), (e: Error) => e instanceof DTypeError && /mul: dtypes differ: float32 \[1\] and float64 \[1\]/.test(e.message));
+  assert.throws(() => where(tensor([1, 0, 1]), tensor([1, 2]), 0), /where: shapes/);
+});
+
+binary.run();
