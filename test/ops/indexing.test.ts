@@ -1,0 +1,45 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { gather, indexSelect, embedding, tensor, ShapeError } from '../../src/index.js';
+import { checkGradGrad, rnd } from '../helpers/check.js';
+
+const indexing = suite('indexing ops');
+
+indexing('indexSelect picks rows (repeats allowed) along any dim', () => {
+  const x = tensor([[1, 2, 3], [4, 5, 6]]);
+  assert.equal(indexSelect(x, 0, [1, 1, 0]).toArray(), [[4, 5, 6], [4, 5, 6], [1, 2, 3]]);
+  assert.equal(indexSelect(x, 1, new Int32Array([2, 0])).toArray(), [[3, 1], [6, 4]]);
+  assert.equal(indexSelect(x, -1, tensor([1])).toArray(), [[2], [5]]);
+  checkGradGrad((t) => indexSelect(t, 1, [0, 2, 2, 1]), [rnd([2, 3, 2], 61)]);
+});
+
+indexing('gather follows torch.gather', () => {
+  const x = tensor([[1, 2], [3, 4]]);
+  assert.equal(gather(x, 1, [[0, 0], [1, 0]]).toArray(), [[1, 1], [4, 3]]);
+  assert.equal(gather(x, 0, [[1, 0]]).toArray(), [[3, 2]]);
+  const idx = tensor([[[2], [0]], [[1], [1]]]);
+  checkGradGrad((t) => gather(t, 2, idx), [rnd([2, 2, 3], 62)]);
+});
+
+indexing('embedding looks up rows and honours paddingIdx in the gradient', () => {
+  const w = rnd([4, 3], 63);
+  const out = embedding([[1, 3], [1, 0]], w);
+  assert.equal(out.shape, [2, 2, 3]);
+  assert.equal(Array.from(out.data.subarray(0, 3)), Array.from(w.data.subarray(3, 6)));
+  checkGradGrad((t) => embedding([2, 2, 0], t), [w]);
+  const w2 = rnd([4, 3], 64);
+  embedding([1, 0, 0], w2, 0).sum().backward();
+  assert.equal(Array.from(w2.grad!.data), [0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
+});
+
+indexing('bad indices: out of range, fractional, wrong rank', () => {
+  const x = tensor([[1, 2], [3, 4]]);
+  assert.throws(() => indexSelect(x, 0, [2]), (e: Error) => e instanceof RangeError && /indexSelect: index 2 at position 0 is out of range for a dimension of size 2/.test(e.message));
+  assert.throws(() => indexSelect(x, 0, [0.5]), /index 0.5/);
+  assert.throws(() => indexSelect(x, 0, [-1]), /out of range/);
+  assert.throws(() => gather(x, 1, [0, 1]), (e: Error) => e instanceof ShapeError && /index shape \[2\] does not fit input \[2,2\]/.test(e.message));
+  assert.throws(() => embedding([5], rnd([4, 3], 1)), /embedding: index 5/);
+  assert.throws(() => embedding([1], rnd([4], 1)), /weight must be \[numEmbeddings, embeddingDim\]/);
+});
+
+indexing.run();

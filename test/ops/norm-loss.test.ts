@@ -1,0 +1,72 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { layerNorm, crossEntropy, mseLoss, tensor, ShapeError } from '../../src/index.js';
+import { allClose } from '../helpers/close.js';
+import { checkGrad, checkGradGrad, rnd } from '../helpers/check.js';
+import { checkFixtureCase, loadFixture } from '../helpers/fixtures.js';
+
+const nl = suite('layer norm and losses');
+const layers = loadFixture('layers');
+
+nl('layerNorm and crossEntropy match the PyTorch fixtures, values and gradients', () => {
+  let seen = 0;
+  for (const c of layers.cases) {
+    if (c.op === 'layer_norm') {
+      const shape = c.options.normalized_shape as number[];
+      checkFixtureCase(c, ({ x, weight, bias }) => ({ y: layerNorm(x, shape, weight, bias, c.options.eps as number) }), { atol: 1e-12, rtol: 1e-10 });
+      seen++;
+    } else if (c.op === 'cross_entropy') {
+      const ignoreIndex = c.options.ignore_index as number;
+      checkFixtureCase(c, ({ logits, target }) => ({ y: crossEntropy(logits, target, { ignoreIndex }) }), { atol: 1e-13, rtol: 1e-11 });
+      seen++;
+    }
+  }
+  assert.is(seen, 5);
+});
+
+nl('layerNorm: gradcheck and gradgradcheck, over one and two trailing axes', () => {
+  checkGradGrad((x, w, b) => layerNorm(x, [4], w, b), [rnd([3, 4], 81), rnd([4], 82), rnd([4], 83)]);
+  checkGradGrad((x) => layerNorm(x, [2, 3]), [rnd([2, 2, 3], 84)]);
+  assert.throws(() => layerNorm(rnd([3, 4], 1), [3]), /layerNorm: normalizedShape \[3\] must match the trailing dims of the input \[3,4\]/);
+  assert.throws(() => layerNorm(rnd([3, 4], 1), [4], rnd([3], 2)), /weight has shape \[3\], expected \[4\]/);
+});
+
+nl('crossEntropy: reductions, ignoreIndex, label smoothing, class dim 1 for >2-D logits', () => {
+  const logits = tensor([[2, 0, -1], [0.5, 0.5, 3]], { dtype: 'float64' });
+  const lp = (row: number[], t: number): number => row[t] - Math.log(row.reduce((s, v) => s + Math.exp(v), 0));
+  const l0 = -lp([2, 0, -1], 0);
+  const l1 = -lp([0.5, 0.5, 3], 1);
+  allClose(crossEntropy(logits, [0, 1], { reduction: 'none' }), [l0, l1], { atol: 1e-15 });
+  allClose(crossEntropy(logits, [0, 1], { reduction: 'sum' }), [l0 + l1], { atol: 1e-15 });
+  allClose(crossEntropy(logits, [0, -100]), [l0], { atol: 1e-15 });
+  // smoothing ε: (1 − ε)·nll + ε·mean over classes of −log p
+  const eps = 0.1;
+  const smooth0 = -[0, 1, 2].reduce((s, c) => s + lp([2, 0, -1], c), 0) / 3;
+  allClose(crossEntropy(logits, [0, -100], { labelSmoothing: eps }), [(1 - eps) * l0 + eps * smooth0], { atol: 1e-15 });
+  // [N, C, L] logits with [N, L] targets equal the moved-axis [N·L, C] form
+  const x = rnd([2, 3, 4], 85);
+  const t = tensor([[0, 1, 2, 1], [2, 2, 0, 1]]);
+  const flat = x.permute(0, 2, 1).reshape(8, 3);
+  allClose(crossEntropy(x, t), crossEntropy(flat, t.reshape(8)).data, { atol: 1e-15 });
+  checkGradGrad((z) => crossEntropy(z, t, { labelSmoothing: 0.2 }), [x]);
+  checkGrad((z) => crossEntropy(z, [1, -100, 0], { reduction: 'none' }), [rnd([3, 4], 86)]);
+});
+
+nl('crossEntropy bad input', () => {
+  const logits = tensor([[1, 2], [3, 4]]);
+  assert.throws(() => crossEntropy(logits, [0, 2]), /crossEntropy: target 2 at position 1 is not a class index in \[0, 2\)/);
+  assert.throws(() => crossEntropy(logits, [0]), (e: Error) => e instanceof ShapeError && /does not match the logits' batch shape \[2\]/.test(e.message));
+  assert.throws(() => crossEntropy(logits, [0, 1], { labelSmoothing: 2 }), /labelSmoothing/);
+});
+
+nl('mseLoss: value, reductions, gradient, shape check', () => {
+  const a = tensor([1, 2, 3], { dtype: 'float64' });
+  const b = tensor([1, 0, 0], { dtype: 'float64' });
+  allClose(mseLoss(a, b), [13 / 3]);
+  allClose(mseLoss(a, b, 'sum'), [13]);
+  allClose(mseLoss(a, b, 'none'), [0, 4, 9]);
+  checkGradGrad((x, y) => mseLoss(x, y), [rnd([2, 3], 87), rnd([2, 3], 88)]);
+  assert.throws(() => mseLoss(a, tensor([1, 2], { dtype: 'float64' })), /mseLoss: input \[3\] and target \[2\] must have the same shape/);
+});
+
+nl.run();
