@@ -1,0 +1,47 @@
+// The pieces of the safetensors format that the reader and the writer share: the dtype table,
+// the header cap, the reserved metadata key, and the error type.
+//
+// Format (huggingface/safetensors): 8 bytes little-endian u64 N, then N bytes of UTF-8 JSON
+// header, then the data section. docs/io.md draws the layout and lists every rule.
+
+/** Every malformed file or unsavable state dict: the message names the tensor and the numbers. */
+export class SafetensorsError extends Error {
+  override name = 'SafetensorsError';
+}
+
+/** The safetensors dtypes this library reads and writes. */
+export type SafetensorsDType = 'F32' | 'F64' | 'I64';
+
+/** Bytes per element. I64 is read into float64 storage, exactly, within ±2^53. */
+export const DTYPE_SIZE: Readonly<Record<SafetensorsDType, number>> = { F32: 4, F64: 8, I64: 8 };
+
+export function isSafetensorsDType(value: unknown): value is SafetensorsDType {
+  return value === 'F32' || value === 'F64' || value === 'I64';
+}
+
+/** The reference implementation refuses headers above 100,000,000 bytes; so do we, both ways. */
+export const MAX_HEADER_BYTES = 100_000_000;
+
+/** The top-level header key that holds free-form string metadata instead of a tensor. */
+export const METADATA_KEY = '__metadata__';
+
+/** Largest magnitude up to which every integer is exact in a float64. */
+export const EXACT_INTEGER_LIMIT = 2 ** 53;
+
+/** True for a string holding a UTF-16 surrogate without its partner: it has no UTF-8 form. */
+export function hasLoneSurrogate(s: string): boolean {
+  return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+}
+
+/** A value for an error message, cut short so that a hostile header cannot flood the message. */
+export function show(value: unknown): string {
+  const text = typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** `null`, `array` or the `typeof` name: what a header value turned out to be. */
+export function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
