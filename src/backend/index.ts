@@ -1,20 +1,30 @@
-// The current backend. `js` is the default; `longconv/gpu` registers the gpu.js backend.
+// The current backend: one module-level variable, no registry. Ops call getBackend() for
+// every kernel; setBackend switches it. The js backend is always there. The gpu backend lives
+// in the separate `longconv/gpu` entry (so the core never loads gpu.js); until that entry is
+// imported and has installed itself, asking for 'gpu' by name fails with a message saying so.
 
-import { type Backend } from './backend.js';
+import type { Backend } from './backend.js';
 import { jsBackend } from './js/index.js';
 
-export { type Backend, type MatmulArgs, type Storage } from './backend.js';
+export type { Backend, MatmulArgs, Storage } from './backend.js';
 export { jsBackend } from './js/index.js';
 
 let current: Backend = jsBackend;
 
+/** The backend that runs kernels now (`js` unless setBackend chose another). */
 export function getBackend(): Backend {
   return current;
 }
 
-/** Select the backend that ops run their kernels on. */
-export function setBackend(backend: Backend | 'js'): void {
-  if (backend === 'js') current = jsBackend;
-  else if (typeof backend === 'object' && backend !== null && typeof backend.matmul === 'function') current = backend;
-  else throw new RangeError(`setBackend: unknown backend ${JSON.stringify(backend)}; use 'js', or import 'longconv/gpu' and pass its backend`);
+/** Run kernels on `b`: a Backend object, or 'js' for the built-in one. */
+export function setBackend(b: Backend | 'js' | 'gpu'): void {
+  if (b === 'js') {
+    current = jsBackend;
+  } else if (b === 'gpu') {
+    throw new Error(`setBackend: the 'gpu' backend is not loaded; import 'longconv/gpu' first`);
+  } else if (typeof b === 'object' && b !== null && typeof b.name === 'string' && typeof b.matmul === 'function') {
+    current = b;
+  } else {
+    throw new TypeError(`setBackend: expected 'js', 'gpu' or a Backend object with name and matmul, got ${String(b)}`);
+  }
 }
