@@ -26,8 +26,27 @@ export interface MatmulArgs {
   bStride?: number;
 }
 
+/**
+ * `batch` transforms of length n laid out one after another. Complex data is interleaved
+ * (re, im, re, im, …). Every transform is unscaled and then multiplied by `scale`
+ * (default 1): forward X_k = scale·Σ_t x_t e^(−2πi·kt/n), inverse with e^(+2πi·kt/n).
+ */
+export interface FftArgs {
+  input: Storage;
+  output: Storage;
+  n: number;
+  batch: number;
+  scale?: number;
+}
+
 export interface Backend {
   readonly name: string;
   /** Write the product into `out` (overwriting it). All three arrays share one dtype. */
   matmul(args: MatmulArgs): void;
+  /** Complex DFTs: batch × n complex values in, batch × n out (input and output may be the same array). */
+  fft(args: FftArgs & { inverse: boolean }): void;
+  /** Real DFTs: batch × n reals in, batch × (n//2+1) complex bins out. */
+  rfft(args: FftArgs): void;
+  /** Inverse real DFTs: batch × (n//2+1) bins in (Im of DC and Nyquist ignored), batch × n reals out. */
+  irfft(args: FftArgs): void;
 }

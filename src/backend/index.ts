@@ -6,7 +6,7 @@
 import type { Backend } from './backend.js';
 import { jsBackend } from './js/index.js';
 
-export type { Backend, MatmulArgs, Storage } from './backend.js';
+export type { Backend, MatmulArgs, FftArgs, Storage } from './backend.js';
 export { jsBackend } from './js/index.js';
 
 let current: Backend = jsBackend;
@@ -22,9 +22,9 @@ export function setBackend(b: Backend | 'js' | 'gpu'): void {
     current = jsBackend;
   } else if (b === 'gpu') {
     throw new Error(`setBackend: the 'gpu' backend is not loaded; import 'longconv/gpu' first`);
-  } else if (typeof b === 'object' && b !== null && typeof b.name === 'string' && typeof b.matmul === 'function') {
+  } else if (typeof b === 'object' && b !== null && typeof b.name === 'string' && ['matmul', 'fft', 'rfft', 'irfft'].every((k) => typeof (b as unknown as Record<string, unknown>)[k] === 'function')) {
     current = b;
   } else {
-    throw new TypeError(`setBackend: expected 'js', 'gpu' or a Backend object with name and matmul, got ${String(b)}`);
+    throw new TypeError(`setBackend: expected 'js', 'gpu' or a Backend object with name, matmul, fft, rfft and irfft, got ${String(b)}`);
   }
 }

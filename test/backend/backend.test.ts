@@ -18,13 +18,34 @@ test('js is the default backend and runs the js matmul', () => {
 
 test('setBackend takes a Backend object and switches back with js', () => {
   const calls: number[] = [];
-  const spy: Backend = { name: 'spy', matmul: (args) => { calls.push(args.m); } };
+  const spy: Backend = { ...jsBackend, name: 'spy', matmul: (args) => { calls.push(args.m); } };
   setBackend(spy);
   assert.is(getBackend(), spy);
   getBackend().matmul({ a: new Float64Array(1), b: new Float64Array(1), out: new Float64Array(1), batch: 1, m: 1, k: 1, n: 1 });
   assert.equal(calls, [1]);
   setBackend('js');
   assert.is(getBackend(), jsBackend);
+});
+
+test('the matmul and FFT ops run their kernels through the current backend', async () => {
+  const { matmul, fftConv, fft, tensor } = await import('../../src/index.js');
+  const seen: string[] = [];
+  const spy: Backend = {
+    name: 'spy',
+    matmul: (args) => { seen.push('matmul'); jsBackend.matmul(args); },
+    fft: (args) => { seen.push('fft'); jsBackend.fft(args); },
+    rfft: (args) => { seen.push('rfft'); jsBackend.rfft(args); },
+    irfft: (args) => { seen.push('irfft'); jsBackend.irfft(args); },
+  };
+  setBackend(spy);
+  try {
+    matmul(tensor([[1, 2]]), tensor([[3], [4]]));
+    fft.fft(tensor([[1, 0], [0, 1]]));
+    fftConv(tensor([[[1, 2, 3]]]), tensor([[1, 1]]));
+  } finally {
+    setBackend('js');
+  }
+  assert.equal(seen, ['matmul', 'fft', 'rfft', 'rfft', 'irfft']);
 });
 
 test("setBackend('gpu') before importing longconv/gpu names the import; junk is a TypeError", () => {
