@@ -2,5 +2,6 @@
 export * from './tensor/index.js';
 export * from './autograd/index.js';
 export * from './ops/index.js';
+export * as fft from './ops/fft.js';
 export { getBackend, setBackend, type Backend, type MatmulArgs } from './backend/index.js';
 export * as io from './io/index.js';

@@ -8,3 +8,5 @@ export { indexSelect, indexAdd, gather, scatterAdd, embedding, toIndex, type Ind
 export { relu, gelu, silu, softplus, clamp, softmax, logSoftmax, glu, dropout } from './activation.js';
 export { layerNorm } from './norm.js';
 export { crossEntropy, mseLoss, type Reduction, type CrossEntropyOptions } from './loss.js';
+export { complex, real, imag, conj, cmul, cdiv, cabs, cexp } from './complex.js';
+export { fftConv, fftSize, type FftConvOptions } from './conv.js';

@@ -1,0 +1,120 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { fft, tensor, sum, mul, ShapeError, type Tensor } from '../../src/index.js';
+import { allClose } from '../helpers/close.js';
+import { checkGrad, checkGradGrad, rnd } from '../helpers/check.js';
+import { checkFixtureCase, loadFixture } from '../helpers/fixtures.js';
+
+const f = suite('fft ops');
+
+/** The textbook O(n²) DFT of complex rows [batch, n, 2], sign −1 forward. */
+function naiveDft(x: Tensor, inverse: boolean): number[] {
+  const [batch, n] = x.shape;
+  const out: number[] = [];
+  for (let b = 0; b < batch; b++) for (let k = 0; k < n; k++) {
+    let re = 0;
+    let im = 0;
+    for (let t = 0; t < n; t++) {
+      const a = ((inverse ? 2 : -2) * Math.PI * ((k * t) % n)) / n;
+      const xr = x.data[(b * n + t) * 2];
+      const xi = x.data[(b * n + t) * 2 + 1];
+      re += xr * Math.cos(a) - xi * Math.sin(a);
+      im += xr * Math.sin(a) + xi * Math.cos(a);
+    }
+    out.push(re, im);
+  }
+  return out;
+}
+
+f('fft, ifft, rfft, irfft match every PyTorch fixture case, values and gradients', () => {
+  const file = loadFixture('fft');
+  const run: Record<string, (x: Tensor, n: number) => Tensor> = {
+    fft: (x, n) => fft.fft(x, n), ifft: (x, n) => fft.ifft(x, n), rfft: (x, n) => fft.rfft(x, n), irfft: (x, n) => fft.irfft(x, n),
+  };
+  for (const c of file.cases) {
+    const n = c.options.n as number;
+    const op = run[c.op];
+    checkFixtureCase(c, (inputs) => ({ y: op(inputs.x ?? inputs.X, n) }), { atol: 1e-11, rtol: 1e-9 });
+  }
+  assert.ok(file.cases.length >= 50, `${file.cases.length} cases`);
+});
+
+f('complex fft and ifft match a naive DFT for many lengths (powers of two, primes, composites)', () => {
+  for (const n of [1, 2, 3, 5, 7, 8, 12, 17, 64, 100, 1000, 1024]) {
+    const x = rnd([2, n, 2], n);
+    const tol = { atol: 1e-12 * Math.sqrt(n) * Math.log2(n + 1), rtol: 0 };
+    allClose(fft.fft(x), naiveDft(x, false), tol, `fft n=${n}`);
+    allClose(mul(fft.ifft(x), n), naiveDft(x, true), tol, `ifft n=${n}`);
+  }
+});
+
+f('rfft equals the first n//2+1 bins of the complex fft; irfft inverts it (n = 1..64 and 4096)', () => {
+  for (const n of [...Array.from({ length: 64 }, (_, i) => i + 1), 4096]) {
+    const x = rnd([3, n], 100 + n);
+    const X = fft.rfft(x);
+    const full = fft.fft(tensor(Float64Array.from({ length: 3 * n * 2 }, (_, i) => (i % 2 === 0 ? x.data[i / 2] : 0)), { shape: [3, n, 2] }));
+    const bins = Math.floor(n / 2) + 1;
+    const expected: number[] = [];
+    for (let b = 0; b < 3; b++) for (let k = 0; k < bins; k++) expected.push(full.data[(b * n + k) * 2], full.data[(b * n + k) * 2 + 1]);
+    allClose(X, expected, { atol: 1e-11 }, `rfft n=${n}`);
+    allClose(fft.irfft(X, n), x, { atol: 1e-13 }, `irfft(rfft(x)) n=${n}`);
+  }
+});
+
+f('SPEC 1.8 values: padding, truncation, ignored imaginary DC/Nyquist, Parseval', () => {
+  const x = tensor([1, 2, 3, 4], { dtype: 'float64' });
+  allClose(fft.rfft(x), [10, 0, -2, 2, -2, 0], { atol: 1e-15 });
+  allClose(fft.rfft(x, 6), [10, 0, -3.5, -4.330127, 2.5, 0.866025, -2, 0], { atol: 1e-6 });
+  allClose(fft.rfft(x, 3), [6, 0, -1.5, 0.866025], { atol: 1e-6 });
+  allClose(fft.irfft(tensor([[10, 5], [-2, 2], [-2, 7]], { dtype: 'float64' })), [1, 2, 3, 4], { atol: 1e-15 });
+  allClose(fft.irfft(tensor([[10, 0], [-2, 2], [-2, 0]], { dtype: 'float64' }), 5), [0.4, 1.639155, 1.929772, 2.870228, 3.160845], { atol: 1e-6 });
+  const X = fft.rfft(x);
+  const power = (k: number): number => X.data[2 * k] ** 2 + X.data[2 * k + 1] ** 2;
+  assert.ok(Math.abs((power(0) + 2 * power(1) + power(2)) / 4 - 30) < 1e-12, 'Parseval');
+});
+
+f('norms: ortho is unitary, forward moves the 1/n to the forward transform', () => {
+  const x = rnd([2, 12, 2], 5);
+  allClose(fft.ifft(fft.fft(x, undefined, 'ortho'), undefined, 'ortho'), x, { atol: 1e-14 });
+  allClose(fft.ifft(fft.fft(x, undefined, 'forward'), undefined, 'forward'), x, { atol: 1e-14 });
+  allClose(fft.fft(x, undefined, 'forward'), mul(fft.fft(x), 1 / 12), { atol: 1e-15 });
+  const r = rnd([2, 7], 6);
+  const energy = (t: Tensor): number => sum(mul(t, t)).item();
+  assert.ok(Math.abs(energy(fft.fft(tensor(Float64Array.from({ length: 28 }, (_, i) => (i % 2 ? 0 : r.data[i >> 1])), { shape: [2, 7, 2] }), undefined, 'ortho')) - energy(r)) < 1e-12);
+  assert.throws(() => fft.fft(x, undefined, 'unitary' as never), /norm must be 'backward', 'ortho' or 'forward'/);
+});
+
+f('gradcheck and gradgradcheck of every transform at even, odd and prime n, with padding, truncation and norms', () => {
+  for (const n of [8, 9, 7]) {
+    for (const norm of ['backward', 'ortho', 'forward'] as const) {
+      checkGradGrad((x) => fft.fft(x, undefined, norm), [rnd([2, n, 2], n)], {}, `fft n=${n} ${norm}`);
+      checkGradGrad((x) => fft.ifft(x, n + 2, norm), [rnd([n, 2], n)], {}, `ifft padded n=${n} ${norm}`);
+      checkGradGrad((x) => fft.rfft(x, undefined, norm), [rnd([2, n], n)], {}, `rfft n=${n} ${norm}`);
+      checkGradGrad((X) => fft.irfft(X, n, norm), [rnd([2, Math.floor(n / 2) + 1, 2], n)], {}, `irfft n=${n} ${norm}`);
+    }
+    checkGrad((x) => fft.rfft(x, n - 3), [rnd([n], n)], {}, `rfft truncated n=${n}`);
+    checkGrad((X) => fft.irfft(X, 2 * n), [rnd([3, 2], n)], {}, `irfft zero-padded bins n=${n}`);
+    checkGrad((X) => fft.irfft(X, 4), [rnd([n, 2], n)], {}, `irfft truncated bins n=${n}`);
+  }
+});
+
+f('adjoint identities: <rfft x, G> = <x, rfft_vjp G> and <irfft X, g> = <X, irfft_vjp g>', () => {
+  const n = 10;
+  const x = rnd([n], 1);
+  const G = rnd([n / 2 + 1, 2], 2, {}).detach();
+  const X = fft.rfft(x);
+  sum(mul(X, G)).backward();
+  const lhs = sum(mul(X, G)).item();
+  const rhs = sum(mul(x.detach(), x.grad!)).item();
+  assert.ok(Math.abs(lhs - rhs) < 1e-12, `${lhs} vs ${rhs}`);
+});
+
+f('bad input: n < 1, not complex, wrong bins', () => {
+  assert.throws(() => fft.rfft(rnd([4], 1), 0), /rfft: n must be a positive integer, got 0/);
+  assert.throws(() => fft.fft(rnd([4, 3], 1)), (e: Error) => e instanceof ShapeError && /fft: expected a complex tensor \[..., n, 2\]/.test(e.message));
+  assert.throws(() => fft.irfft(rnd([4], 1)), /irfft: expected a complex tensor/);
+  assert.throws(() => fft.irfft(rnd([1, 2], 1)), /n must be a positive integer, got 0/);
+  assert.throws(() => fft.ifft(rnd([3, 2], 1), 2.5), /positive integer/);
+});
+
+f.run();
