@@ -2,10 +2,10 @@
 // one plain line ("N passed, N failed") that CI can read. Extra arguments filter file paths:
 //   npm test -- fft        (only files whose path contains "fft")
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
-const require = createRequire(import.meta.url);
-const uvu = require.resolve('uvu/bin.js');
+// uvu's package exports do not include its CLI, so run the file by path.
+const uvu = fileURLToPath(new URL('../node_modules/uvu/bin.js', import.meta.url));
 const filter = process.argv.slice(2).join('|');
 const pattern = filter ? `(${filter}).*\\.test\\.js$` : '\\.test\\.js$';
 const run = spawnSync(process.execPath, ['--enable-source-maps', uvu, 'build/test', pattern], {
