@@ -4,9 +4,13 @@
 // equal to the linear one on [0, L): y = irfft(rfft(u, n) ⊙ rfft(k, n), n)[:L]. We take n the
 // next power of two (the fastest FFT size); the result does not depend on the choice.
 //
-// The backward pass is a correlation, also through the FFT (SPEC 1.7): with G = rfft(ḡ, n),
-//   ū[b,h] = Σ_c irfft(G[b,c,h] ⊙ conj(K[c,h]))[:L],   k̄[c,h] = Σ_b irfft(G[b,c,h] ⊙ conj(U[b,h]))[:Lk]
-// written with the differentiable rfft/irfft/complex ops, so gradients of gradients work too.
+// Its VJP is made of two correlations (SPEC 1.7), computed through the FFT with conjugated
+// spectra and the same padding rule:
+//   ū[b,h,s] = Σ_c Σ_t ȳ[b,c,h,t] k[c,h,t−s]   →  correlateInput(ȳ, k)
+//   k̄[c,h,j] = Σ_b Σ_t ȳ[b,c,h,t] u[b,h,t−j]   →  correlateKernel(ȳ, u, Lk)
+// The three are one family, closed under taking VJPs: each one's VJP is two calls of the
+// others (derived next to each), so all are fused FFT kernels and still differentiate to any
+// order. The sums over c (or b) happen in the frequency domain, before the inverse transform.
 //
 // The bidirectional form (SPEC 1.5) adds an anti-causal kernel k1 whose first tap weighs the
 // next input: y_t += Σ_{j≥0} k1_j · u_{t+1+j}. It is the causal convolution of the reversed
@@ -14,13 +18,10 @@
 
 import { getBackend } from '../backend/index.js';
 import { record } from '../autograd/graph.js';
-import { type Storage, allocate } from '../tensor/dtype.js';
+import { type DType, type Storage, allocate } from '../tensor/dtype.js';
 import { ShapeError, fmt } from '../tensor/errors.js';
 import { type Tensor, checkSameDType } from '../tensor/tensor.js';
 import { add } from './binary.js';
-import { cmul, conj } from './complex.js';
-import { irfft, rfft } from './fft.js';
-import { sum } from './reduce.js';
 import { flip, narrow, pad, reshape, slice, unsqueeze } from './shape.js';
 import { empty } from './util.js';
 
@@ -65,44 +66,99 @@ export function fftConv(u: Tensor, k: Tensor, opts: FftConvOptions = {}): Tensor
   return add(causalConv(u, k0), backward);
 }
 
-/** The primitive: u [B, H, L], k [C, H, Lk] → y [B, C, H, L]. */
+// ---- spectral helpers --------------------------------------------------------------------
+
+/** rfft of `rows` rows of length `len` (contiguous in `data`), each zero-padded to n. */
+function spectra(data: Storage, rows: number, len: number, n: number, dtype: DType): Storage {
+  const padded = allocate(dtype, rows * n);
+  for (let r = 0; r < rows; r++) padded.set(data.subarray(r * len, (r + 1) * len), r * n);
+  const out = allocate(dtype, rows * (n / 2 + 1) * 2);
+  if (rows > 0) getBackend().rfft({ input: padded, output: out, n, batch: rows });
+  return out;
+}
+
+/** irfft (with the 1/n) of `rows` spectra, keeping the first `keep` samples of each row. */
+function inverse(spec: Storage, rows: number, n: number, keep: number, shape: number[], dtype: DType): Tensor {
+  const full = allocate(dtype, rows * n);
+  if (rows > 0) getBackend().irfft({ input: spec, output: full, n, batch: rows, scale: 1 / n });
+  const out = empty(shape, dtype);
+  for (let r = 0; r < rows; r++) out.data.set(full.subarray(r * n, r * n + keep), r * keep);
+  return out;
+}
+
+/** acc[a] (+)= x[i] · (conjugate ? conj y[j] : y[j]) over the bins of one row triple. */
+function mulSpectra(acc: Storage, a: number, x: Storage, i: number, y: Storage, j: number, bins: number, conjugate: boolean): void {
+  const s = conjugate ? -1 : 1;
+  for (let q = 0; q < 2 * bins; q += 2) {
+    const xr = x[i + q], xi = x[i + q + 1], yr = y[j + q], yi = s * y[j + q + 1];
+    acc[a + q] += xr * yr - xi * yi;
+    acc[a + q + 1] += xr * yi + xi * yr;
+  }
+}
+
+// ---- the three primitives -----------------------------------------------------------------
+
+/** y[b,c,h] = u[b,h] ∗ k[c,h] (causal, first L samples): u [B, H, L], k [C, H, Lk] → [B, C, H, L]. */
 function causalConv(u: Tensor, k: Tensor): Tensor {
   const [B, H, L] = u.shape;
   const [C, , Lk] = k.shape;
   const n = fftSize(L + Lk - 1);
   const bins = n / 2 + 1;
-  const out = empty([B, C, H, L], u.dtype);
-  // Spectra of the zero-padded rows, the pointwise products, and the inverse transforms.
-  // One dtype throughout, so that every backend call sees a single array type.
-  const row = allocate(u.dtype, Math.max(B * H, C * H) * n);
-  const U = allocate(u.dtype, B * H * bins * 2);
-  const K = allocate(u.dtype, C * H * bins * 2);
-  const spectrum = (src: Tensor, rows: number, len: number, dst: Storage): void => {
-    row.fill(0, 0, rows * n);
-    for (let r = 0; r < rows; r++) row.set(src.data.subarray(r * len, (r + 1) * len), r * n);
-    getBackend().rfft({ input: row, output: dst, n, batch: rows });
-  };
-  spectrum(u, B * H, L, U);
-  spectrum(k, C * H, Lk, K);
+  const U = spectra(u.data, B * H, L, n, u.dtype);
+  const K = spectra(k.data, C * H, Lk, n, u.dtype);
   const Y = allocate(u.dtype, B * C * H * bins * 2);
   for (let b = 0; b < B; b++) for (let c = 0; c < C; c++) for (let h = 0; h < H; h++) {
-    const ui = (b * H + h) * bins * 2;
-    const ki = (c * H + h) * bins * 2;
-    const yi = ((b * C + c) * H + h) * bins * 2;
-    for (let q = 0; q < 2 * bins; q += 2) {
-      const ur = U[ui + q], uim = U[ui + q + 1], kr = K[ki + q], kim = K[ki + q + 1];
-      Y[yi + q] = ur * kr - uim * kim;
-      Y[yi + q + 1] = ur * kim + uim * kr;
-    }
+    mulSpectra(Y, ((b * C + c) * H + h) * bins * 2, U, (b * H + h) * bins * 2, K, (c * H + h) * bins * 2, bins, false);
   }
-  const y = allocate(u.dtype, B * C * H * n);
-  getBackend().irfft({ input: Y, output: y, n, batch: B * C * H, scale: 1 / n });
-  for (let r = 0; r < B * C * H; r++) out.data.set(y.subarray(r * n, r * n + L), r * L);
+  const out = inverse(Y, B * C * H, n, L, [B, C, H, L], u.dtype);
+  // ū = correlateInput(ȳ, k),  k̄ = correlateKernel(ȳ, u, Lk)   (SPEC 1.7)
+  return record(out, 'fftConv', [u, k], (g, needs) => [
+    needs[0] ? correlateInput(g, k) : null,
+    needs[1] ? correlateKernel(g, u, Lk) : null,
+  ]);
+}
 
-  return record(out, 'fftConv', [u, k], (g, needs) => {
-    const G = rfft(g, n); // [B, C, H, bins, 2]
-    const gu = needs[0] ? sum(irfft(cmul(G, conj(rfft(k, n))), n), 1) : null; // Σ_c → [B, H, n]
-    const gk = needs[1] ? sum(irfft(cmul(G, unsqueeze(conj(rfft(u, n)), 1)), n), 0) : null; // Σ_b → [C, H, n]
-    return [gu === null ? null : slice(gu, 2, 0, L), gk === null ? null : slice(gk, 2, 0, Lk)];
-  });
+/**
+ * ū[b,h,s] = Σ_c Σ_t g[b,c,h,t] k[c,h,t−s]: g [B, C, H, L], k [C, H, Lk] → [B, H, L].
+ * VJP, from ⟨h̄, ū⟩ = Σ h̄[b,h,s] g[b,c,h,s+j] k[c,h,j]:
+ *   ḡ = causalConv(h̄, k)   (t = s + j),     k̄ = correlateKernel(g, h̄, Lk).
+ */
+function correlateInput(g: Tensor, k: Tensor): Tensor {
+  const [B, C, H, L] = g.shape;
+  const Lk = k.shape[2];
+  const n = fftSize(L + Lk - 1);
+  const bins = n / 2 + 1;
+  const G = spectra(g.data, B * C * H, L, n, g.dtype);
+  const K = spectra(k.data, C * H, Lk, n, g.dtype);
+  const Ubar = allocate(g.dtype, B * H * bins * 2);
+  for (let b = 0; b < B; b++) for (let c = 0; c < C; c++) for (let h = 0; h < H; h++) {
+    mulSpectra(Ubar, (b * H + h) * bins * 2, G, ((b * C + c) * H + h) * bins * 2, K, (c * H + h) * bins * 2, bins, true);
+  }
+  const out = inverse(Ubar, B * H, n, L, [B, H, L], g.dtype);
+  return record(out, 'fftConvGradInput', [g, k], (hbar, needs) => [
+    needs[0] ? causalConv(hbar, k) : null,
+    needs[1] ? correlateKernel(g, hbar, Lk) : null,
+  ]);
+}
+
+/**
+ * k̄[c,h,j] = Σ_b Σ_t g[b,c,h,t] u[b,h,t−j], j < Lk: g [B, C, H, L], u [B, H, L] → [C, H, Lk].
+ * VJP, from ⟨κ̄, k̄⟩ = Σ κ̄[c,h,j] g[b,c,h,s+j] u[b,h,s]:
+ *   ḡ = causalConv(u, κ̄)   (t = s + j),     ū = correlateInput(g, κ̄).
+ */
+function correlateKernel(g: Tensor, u: Tensor, Lk: number): Tensor {
+  const [B, C, H, L] = g.shape;
+  const n = fftSize(L + Lk - 1);
+  const bins = n / 2 + 1;
+  const G = spectra(g.data, B * C * H, L, n, g.dtype);
+  const U = spectra(u.data, B * H, L, n, g.dtype);
+  const Kbar = allocate(g.dtype, C * H * bins * 2);
+  for (let b = 0; b < B; b++) for (let c = 0; c < C; c++) for (let h = 0; h < H; h++) {
+    mulSpectra(Kbar, (c * H + h) * bins * 2, G, ((b * C + c) * H + h) * bins * 2, U, (b * H + h) * bins * 2, bins, true);
+  }
+  const out = inverse(Kbar, C * H, n, Lk, [C, H, Lk], g.dtype);
+  return record(out, 'fftConvGradKernel', [g, u], (kbar, needs) => [
+    needs[0] ? causalConv(u, kbar) : null,
+    needs[1] ? correlateInput(g, kbar) : null,
+  ]);
 }
