@@ -1,0 +1,12 @@
+// The nn namespace: `import { nn } from 'longconv'`, then `new nn.Linear(4, 2)`.
+export { Parameter, type OptimHints } from './parameter.js';
+export { Module, type LayerOptions, type LoadResult } from './module.js';
+export { ModuleList, Sequential, ParameterList } from './containers.js';
+export { Linear, Embedding } from './linear.js';
+export { LayerNorm, BatchNorm1d, type BatchNormOptions } from './norm.js';
+export { Dropout, GELU, GLU } from './activation.js';
+export * as init from './init.js';
+export { MultiheadAttention, type MultiheadAttentionOptions } from './attention.js';
+export { scaledDotProductAttention, multiheadSelfAttention, attentionMask, type AttentionOptions } from './attention-functional.js';
+export { ResidualBlock, TransformerBlock, SequenceNorm, MLP, type BlockOptions, type NormKind, type SequenceLayer } from './blocks.js';
+export { expandPattern, LAYER_LETTERS, type LayerLetter } from './pattern.js';

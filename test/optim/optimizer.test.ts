@@ -1,0 +1,146 @@
+// Parameter groups and optimizer hints (SPEC 2.8, 3.1, 4.4), skipping parameters without a
+// gradient, validation errors, state dict checks, and gradient clipping.
+
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Tensor, tensor, zeros } from '../../src/index.js';
+import { Linear, Module, Parameter } from '../../src/nn/index.js';
+import { AdamW, SGD, clipGradNorm } from '../../src/optim/index.js';
+
+const op = suite('optim groups and clipping');
+const f64 = { dtype: 'float64' as const };
+
+/** A layer shaped like the reference: an SSM-style kernel with `_optim` hints next to plain weights. */
+class Layer extends Module {
+  readonly kernel = new Parameter(zeros([2, 4], f64), { lr: 1e-3, weightDecay: 0 }); // S4 / long-conv style
+  readonly decay = new Parameter(zeros([2], f64), { lr: 1e-3 }); //                     SGConv style: inherits wd
+  readonly D = new Parameter(zeros([2], f64));
+  readonly kernel2 = new Parameter(zeros([2, 4], f64), { lr: 1e-3, weightDecay: 0 });
+  readonly output = new Linear(2, 2, f64);
+  forward(x: Tensor): Tensor { return x; }
+}
+
+op('hints split parameters into groups { global settings, overridden by the hints }', () => {
+  const layer = new Layer();
+  const opt = new AdamW(layer.parameters(), { lr: 0.01, weightDecay: 0.05, betas: [0.9, 0.98] });
+  const summary = opt.paramGroups.map((g) => ({ n: g.params.length, lr: g.lr, wd: g.weightDecay, betas: g.betas }));
+  assert.equal(summary, [
+    { n: 3, lr: 0.01, wd: 0.05, betas: [0.9, 0.98] }, //  D, output.weight, output.bias
+    { n: 2, lr: 1e-3, wd: 0, betas: [0.9, 0.98] }, //     kernel, kernel2 (the same hints share a group)
+    { n: 1, lr: 1e-3, wd: 0.05, betas: [0.9, 0.98] }, //  decay: lr only, so the global weight decay stays
+  ]);
+  assert.equal(opt.paramGroups[0].params, [layer.D, layer.output.weight, layer.output.bias]);
+  assert.equal(opt.paramGroups[1].params, [layer.kernel, layer.kernel2]);
+});
+
+op('explicit groups: settings override the defaults, and hints override the group', () => {
+  const a = new Parameter(zeros([2], f64));
+  const b = new Parameter(zeros([2], f64), { weightDecay: 0 });
+  const c = new Parameter(zeros([2], f64));
+  const opt = new SGD([{ params: [a, b], lr: 0.5, momentum: 0.9 }, { params: [c] }], { lr: 0.1, weightDecay: 0.01 });
+  assert.equal(opt.paramGroups.map((g) => [g.params.length, g.lr, g.momentum, g.weightDecay]), [[1, 0.5, 0.9, 0.01], [1, 0.5, 0.9, 0], [1, 0.1, 0, 0.01]]);
+});
+
+op('each group steps with its own lr and weight decay; parameters without a gradient are skipped', () => {
+  const plain = new Parameter(tensor([1, 1], f64));
+  const hinted = new Parameter(tensor([1, 1], f64), { lr: 0.01, weightDecay: 0 });
+  const idle = new Parameter(tensor([1, 1], f64));
+  const opt = new SGD([plain, hinted, idle], { lr: 0.1, weightDecay: 0.5 });
+  plain.grad = tensor([1, 2], f64);
+  hinted.grad = tensor([1, 2], f64);
+  opt.step();
+  assert.equal(Array.from(plain.data), [1 - 0.1 * (1 + 0.5), 1 - 0.1 * (2 + 0.5)]);
+  assert.equal(Array.from(hinted.data), [1 - 0.01 * 1, 1 - 0.01 * 2]);
+  assert.equal(Array.from(idle.data), [1, 1]);
+  assert.not.ok(opt.state.has(idle));
+  opt.zeroGrad();
+  assert.ok([plain, hinted, idle].every((p) => p.grad === null));
+});
+
+op('AdamW amsgrad keeps the running maximum of v', () => {
+  const p = new Parameter(tensor([0], f64));
+  const opt = new AdamW([p], { lr: 0.1, amsgrad: true, weightDecay: 0 });
+  for (const g of [4, 0]) {
+    p.grad = tensor([g], f64);
+    opt.step();
+  }
+  const s = opt.state.get(p)!;
+  const v1 = (1 - 0.999) * 4 * 4;
+  assert.is(s.expAvgSq.data[0], 0.999 * v1, 'v decays with a zero gradient');
+  assert.is(s.maxExpAvgSq!.data[0], v1, 'the maximum is still the first step v');
+});
+
+op('constructor errors name the optimizer and the offending setting', () => {
+  const p = new Parameter(zeros([2]));
+  assert.throws(() => new AdamW([]), /AdamW: got an empty parameter list/);
+  assert.throws(() => new AdamW([p, p]), /AdamW: a parameter of shape \[2\] appears twice/);
+  assert.throws(() => new AdamW([{ params: [p] }, { params: [p] }]), /appears twice/);
+  assert.throws(() => new AdamW([p], { betas: [0.9, 1] }), /AdamW: defaults: betas must be two numbers in \[0, 1\), got \[0.9,1\]/);
+  assert.throws(() => new AdamW([{ params: [p], lr: -1 }]), /AdamW: group 0: lr must be a finite number ≥ 0, got -1/);
+  assert.throws(() => new SGD([p], {} as never), /SGD: the learning rate lr is required/);
+  assert.throws(() => new AdamW([{ params: [p], weight_decay: 0 } as never]), /AdamW: group 0: unknown setting 'weight_decay' \(expected lr, betas, eps, weightDecay, amsgrad\)/);
+  assert.throws(() => new SGD([p], { lr: 0.1, nesterov: false, beta: 1 } as never), /SGD: options: unknown setting 'beta'/);
+  assert.throws(() => new SGD([p], { lr: 0.1, nesterov: true }), /nesterov momentum requires momentum > 0 and dampening 0/);
+  assert.throws(() => new SGD([zeros([2], { requiresGrad: true }).mul(2)], { lr: 0.1 }), /can't optimize a tensor produced by mul/);
+  assert.throws(() => new SGD([p, { params: [] }] as never, { lr: 0.1 }), /item 0 is neither a Tensor nor a group/);
+});
+
+op('step refuses a gradient that does not match its parameter', () => {
+  const p = new Parameter(zeros([2]));
+  const opt = new SGD([p], { lr: 0.1 });
+  p.grad = zeros([3]);
+  assert.throws(() => opt.step(), /SGD.step: a gradient of shape \[3\] for a parameter of shape \[2\]/);
+  const model = new Linear(2, 1);
+  const adam = new AdamW(model.parameters());
+  for (const q of model.parameters()) q.grad = zeros(q.shape);
+  adam.step();
+  model.to('float64');
+  for (const q of model.parameters()) q.grad = zeros(q.shape, f64);
+  assert.throws(() => adam.step(), /AdamW.step: state 'expAvg' is float32 but its parameter of shape \[1,2\] is now float64/);
+});
+
+op('state dict: snapshot of state and groups; a mismatched layout or shape is refused before any change', () => {
+  const p = new Parameter(tensor([1, 2], f64));
+  const q = new Parameter(tensor([3], f64), { lr: 0.5 });
+  const opt = new AdamW([p, q], { lr: 0.1 });
+  p.grad = tensor([1, 1], f64);
+  opt.step();
+  const sd = opt.stateDict();
+  assert.equal(sd.paramGroups.map((g) => [g.params, g.lr]), [[[0], 0.1], [[1], 0.5]]);
+  assert.equal(Object.keys(sd.state), ['0'], 'q had no gradient, so no state');
+  assert.is(sd.state[0].step, 1);
+  const saved = sd.state[0].expAvg as Tensor;
+  assert.is.not(saved.data, opt.state.get(p)!.expAvg.data, 'a copy');
+
+  const same = new AdamW([new Parameter(zeros([2], f64)), new Parameter(zeros([3], f64), { lr: 0.5 })], { lr: 0.7 });
+  same.loadStateDict(sd);
+  assert.is(same.paramGroups[0].lr, 0.1, 'group settings are restored');
+  assert.equal(Array.from(same.state.get(same.paramGroups[0].params[0])!.expAvg.data), Array.from(saved.data));
+  const flat = new AdamW([new Parameter(zeros([2], f64)), new Parameter(zeros([1], f64))]);
+  assert.throws(() => flat.loadStateDict(sd), /the state dict has groups of sizes \[1,1\], this optimizer has \[2\]/);
+  const swapped = new AdamW([new Parameter(zeros([3], f64)), new Parameter(zeros([2], f64), { lr: 0.5 })]);
+  const lrBefore = swapped.paramGroups[0].lr;
+  assert.throws(() => swapped.loadStateDict(sd), /AdamW.loadStateDict: state 'expAvg' of parameter 0 has shape \[2\], the parameter has \[3\]/);
+  assert.is(swapped.paramGroups[0].lr, lrBefore, 'nothing changed');
+});
+
+op('clipGradNorm: returns the total norm and scales by maxNorm/(total + 1e-6) only above maxNorm', () => {
+  const a = new Parameter(zeros([2], f64));
+  const b = new Parameter(zeros([1], f64));
+  const idle = new Parameter(zeros([1], f64));
+  a.grad = tensor([3, 4], f64);
+  b.grad = tensor([12], f64);
+  assert.is(clipGradNorm([a, b, idle], 20), 13);
+  assert.equal(Array.from(b.grad.data), [12], 'under the limit: unchanged');
+  assert.is(clipGradNorm([a, b, idle], 6.5), 13);
+  const coef = 6.5 / (13 + 1e-6);
+  assert.equal([...a.grad.data, ...b.grad!.data], [3 * coef, 4 * coef, 12 * coef]);
+  a.grad = tensor([3, -4], f64);
+  b.grad = tensor([1], f64);
+  assert.is(clipGradNorm([a, b], 100, Infinity), 4);
+  assert.ok(Math.abs(clipGradNorm([a, b], 100, 1) - 8) < 1e-15);
+  assert.is(clipGradNorm([idle], 1), 0);
+  assert.throws(() => clipGradNorm([a], -1), /clipGradNorm: maxNorm must be a number ≥ 0, got -1/);
+});
+
+op.run();
