@@ -1,7 +1,8 @@
 // Activations, softmax, GLU and dropout: forward loops and VJPs side by side. The VJPs are
 // written with ops on the saved input or output, so they are differentiable themselves.
 
-import { record } from '../autograd/graph.js';
+import { record, recordFused } from '../autograd/graph.js';
+import { allocate } from '../tensor/dtype.js';
 import { type Generator, defaultGenerator } from '../tensor/random.js';
 import { ShapeError, fmt } from '../tensor/errors.js';
 import { normalizeDim, sizeOf } from '../tensor/shape.js';
@@ -10,7 +11,7 @@ import { add, ge, gt, le, mul, sub, where } from './binary.js';
 import { sum } from './reduce.js';
 import { narrow } from './shape.js';
 import { normalCdf } from './special.js';
-import { erf, exp, map, sigmoid, tanh } from './unary.js';
+import { erf, exp, map, sigmoid, sigmoidScalar, tanh } from './unary.js';
 import { empty } from './util.js';
 
 // ---- relu: d max(x, 0) = [x > 0] dx (0 at the kink, as PyTorch) ------------------------------
@@ -39,12 +40,31 @@ export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
     });
   }
   if (approximate !== 'none') throw new RangeError(`gelu: approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
-  const out = map(x, (v) => v * normalCdf(v));
-  return record(out, 'gelu', [x], (g) => {
-    const cdf = mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5);
-    const pdf = mul(exp(mul(mul(x, x), -0.5)), 1 / Math.sqrt(2 * Math.PI));
-    return [mul(g, add(cdf, mul(x, pdf)))];
-  });
+  // Fused: the forward pass keeps Φ(x), so the backward pass needs no second erf.
+  const cdf = allocate(x.dtype, x.numel);
+  const out = empty(x.shape, x.dtype);
+  const X = x.data;
+  for (let i = 0; i < X.length; i++) {
+    cdf[i] = normalCdf(X[i]);
+    out.data[i] = X[i] * cdf[i];
+  }
+  const fastVjp = (g: Tensor): Tensor[] => {
+    const dx = empty(x.shape, x.dtype);
+    const G = g.data;
+    for (let i = 0; i < X.length; i++) {
+      const v = X[i];
+      dx.data[i] = G[i] * (cdf[i] + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI);
+    }
+    return [dx];
+  };
+  return recordFused(out, 'gelu', [x], fastVjp, geluReference);
+}
+
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/** x·Φ(x) = ½x(1 + erf(x/√2)) as a composition: the reference for gradients of gradients. */
+export function geluReference(x: Tensor): Tensor {
+  return mul(mul(x, add(erf(mul(x, Math.SQRT1_2)), 1)), 0.5);
 }
 
 // ---- silu: x·σ(x),  d/dx = σ(x)(1 + x(1 − σ(x))) ----------------------------------------------
@@ -130,7 +150,33 @@ export function glu(x: Tensor, dim = -1): Tensor {
   const size = x.shape[d];
   if (size % 2 !== 0) throw new ShapeError(`glu: dim ${dim} of shape ${fmt(x.shape)} must have an even size, got ${size}`);
   const half = size / 2;
-  return mul(narrow(x, d, 0, half), sigmoid(narrow(x, d, half, half)));
+  const inner = sizeOf(x.shape.slice(d + 1));
+  const outer = sizeOf(x.shape.slice(0, d));
+  const out = empty(x.shape.map((s, i) => (i === d ? half : s)), x.dtype);
+  const gate = allocate(x.dtype, out.numel); // σ(b), kept for the backward pass
+  const X = x.data;
+  const span = half * inner; // elements of one half
+  for (let o = 0, k = 0; o < outer; o++) {
+    const base = o * 2 * span;
+    for (let j = 0; j < span; j++, k++) {
+      gate[k] = sigmoidScalar(X[base + span + j]);
+      out.data[k] = X[base + j] * gate[k];
+    }
+  }
+  // d(a·σ(b)) = σ(b)·da + a·σ(b)(1 − σ(b))·db
+  const fastVjp = (g: Tensor): Tensor[] => {
+    const dx = empty(x.shape, x.dtype);
+    const G = g.data;
+    for (let o = 0, k = 0; o < outer; o++) {
+      const base = o * 2 * span;
+      for (let j = 0; j < span; j++, k++) {
+        dx.data[base + j] = G[k] * gate[k];
+        dx.data[base + span + j] = G[k] * X[base + j] * gate[k] * (1 - gate[k]);
+      }
+    }
+    return [dx];
+  };
+  return recordFused(out, 'glu', [x], fastVjp, (t) => mul(narrow(t, d, 0, half), sigmoid(narrow(t, d, half, half))));
 }
 
 // ---- dropout: inverted dropout, x·mask/(1 − p), as a composition --------------------------------

@@ -70,7 +70,7 @@ export function tanh(x: Tensor): Tensor {
 }
 
 /** σ(x) = 1/(1 + e^(−x)), computed without overflow for large |x|. */
-function sigmoidScalar(v: number): number {
+export function sigmoidScalar(v: number): number {
   if (v >= 0) return 1 / (1 + Math.exp(-v));
   const e = Math.exp(v);
   return e / (1 + e);

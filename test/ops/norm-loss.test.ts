@@ -70,3 +70,32 @@ nl('mseLoss: value, reductions, gradient, shape check', () => {
 });
 
 nl.run();
+
+const fused = suite('fused ops agree with their reference compositions');
+
+fused('gelu, glu and layerNorm: values and first-order gradients, fast kernel vs composition', async () => {
+  const { gelu, glu, grad } = await import('../../src/index.js');
+  const { geluReference } = await import('../../src/ops/activation.js');
+  const { layerNormReference } = await import('../../src/ops/norm.js');
+  const { mul: times, narrow, sigmoid } = await import('../../src/index.js');
+  const x = rnd([3, 6], 91, { scale: 3 });
+  const w = rnd([6], 92);
+  const b = rnd([6], 93);
+  const g = rnd([3, 6], 94).detach();
+  const pairs: [string, (t: typeof x) => typeof x, (t: typeof x) => typeof x][] = [
+    ['gelu', (t) => gelu(t), geluReference],
+    ['glu', (t) => glu(t, 1), (t) => times(narrow(t, 1, 0, 3), sigmoid(narrow(t, 1, 3, 3)))],
+    ['layerNorm', (t) => layerNorm(t, [6], w, b), (t) => layerNormReference(t, [6], w, b)],
+  ];
+  for (const [name, fast, reference] of pairs) {
+    const yf = fast(x);
+    const yr = reference(x);
+    allClose(yf, yr, { atol: 1e-14 }, `${name} value`);
+    const up = name === 'glu' ? g.narrow(1, 0, 3) : g;
+    const [gf] = grad(yf, [x], up);
+    const [gr] = grad(yr, [x], up);
+    allClose(gf!, gr!, { atol: 1e-13 }, `${name} gradient`);
+  }
+});
+
+fused.run();
