@@ -10,3 +10,14 @@ export { MultiheadAttention, type MultiheadAttentionOptions } from './attention.
 export { scaledDotProductAttention, multiheadSelfAttention, attentionMask, type AttentionOptions } from './attention-functional.js';
 export { ResidualBlock, TransformerBlock, SequenceNorm, MLP, type BlockOptions, type NormKind, type SequenceLayer } from './blocks.js';
 export { expandPattern, LAYER_LETTERS, type LayerLetter } from './pattern.js';
+export { SGConv, type SGConvOptions, type Activation } from './sgconv.js';
+export { LongConv, LongConvKernel, type LongConvOptions, type LongConvKernelModuleOptions } from './longconv.js';
+export {
+  sgconvKernel, sgconvScales, sgconvMultiplier, sgconvCosInit, sgconvDecayInit, parseSgconvMode,
+  type SgconvKernelOptions, type SgconvKernelResult, type SgconvScales, type SgconvMode, type SgconvInitOptions,
+} from './sgconv/kernel.js';
+export { upsample, upsampleLinear, upsampleNearest, type UpsampleMode } from './sgconv/upsample.js';
+export {
+  squash, smooth, kernelDropout, longConvKernel, longConvKernelInit,
+  type LongConvKernelOptions, type LongConvInitOptions,
+} from './longconv-kernel.js';
