@@ -21,3 +21,6 @@ export {
   squash, smooth, kernelDropout, longConvKernel, longConvKernelInit,
   type LongConvKernelOptions, type LongConvInitOptions,
 } from './longconv-kernel.js';
+export { S4, DPLRKernel, type S4Options } from './s4-layer.js';
+export { S4D, DiagKernel, type S4DOptions } from './s4d-layer.js';
+export { type SSMLayerOptions } from './ssm-layer.js';
