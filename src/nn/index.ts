@@ -24,3 +24,5 @@ export {
 export { S4, DPLRKernel, type S4Options } from './s4-layer.js';
 export { S4D, DiagKernel, type S4DOptions } from './s4d-layer.js';
 export { type SSMLayerOptions } from './ssm-layer.js';
+export { Backbone, SequenceClassifier, LanguageModel, sample, type BackboneOptions, type SequenceClassifierOptions, type LanguageModelOptions } from './models.js';
+export { makeMixer, type MixerOptions } from './mixers.js';

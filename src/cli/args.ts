@@ -1,0 +1,178 @@
+// Command-line arguments for `longconv`, parsed with node:util's parseArgs. Every value is
+// checked here; a bad flag or value is a UsageError, which the CLI reports with exit code 2.
+
+import { parseArgs } from 'node:util';
+import { type TrainConfig, MODEL_PATTERNS, patternFor } from '../train/trainer.js';
+import { TASK_NAMES } from '../train/tasks.js';
+import { expandPattern } from '../nn/pattern.js';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const HELP = `longconv: train and run long-sequence models (SGConv, long convolutions, S4, attention)
+
+Usage:
+  longconv train [options]        train a model on a generated long-range task
+  longconv evaluate --checkpoint FILE [--batches N]
+  longconv generate --checkpoint FILE [--prompt TEXT] [--tokens N] [--temperature T] [--top-k K] [--seed N]
+  longconv --help
+
+Training options (the defaults are the demo: SGConv learning the adding problem at length 1000):
+  --task NAME           adding | listops | text                          (default adding)
+  --model NAME          sgconv | longconv | s4 | s4d | transformer | hybrid, or a layer
+                        pattern such as "AAC*3+ACC*3" (A attention, W windowed attention,
+                        C SGConv, L long conv, S S4, D S4D)              (default sgconv)
+  --layers N            number of blocks (the pattern repeats to fill them)  (default 2)
+  --d-model N           model width H                                    (default 32)
+  --length N            sequence length L (ListOps: the maximum)         (default 1000; text 256)
+  --batch N             sequences per step                               (default 16)
+  --steps N             optimisation steps                               (default 400)
+  --lr X                peak learning rate (cosine schedule with warmup) (default 0.004)
+  --weight-decay X      AdamW weight decay                               (default 0.01)
+  --warmup N            linear warmup steps                              (default 5% of --steps)
+  --dropout X           dropout on residual branches                     (default 0)
+  --heads N             attention heads                                  (default 4)
+  --window N            window of W (sliding-window attention) layers    (default 64)
+  --norm KIND           layer | batch                                    (default layer)
+  --postnorm            post-norm blocks instead of pre-norm
+  --clip X              gradient-norm clipping, 0 for none               (default 1)
+  --seed N              seed for data, initialisation and dropout        (default 0)
+  --backend NAME        js | gpu (gpu needs the optional gpu.js package) (default js)
+  --text FILE           text file for --task text                        (default the docs/ guides)
+  --eval-every N        evaluate every N steps                           (default 50)
+  --eval-batches N      batches in the fixed evaluation set              (default 4)
+  --checkpoint-every N  write a checkpoint every N steps                  (default 100)
+  --out DIR             where checkpoint, metrics.json and report.html go (default runs/TASK-MODEL)
+  --resume FILE         continue from a checkpoint, bit for bit
+  --quiet               print only the final summary
+Ctrl-C writes a checkpoint and exits; --resume continues from it.`;
+
+const trainOptions = {
+  task: { type: 'string' }, model: { type: 'string' }, layers: { type: 'string' }, 'd-model': { type: 'string' },
+  length: { type: 'string' }, batch: { type: 'string' }, steps: { type: 'string' }, lr: { type: 'string' },
+  'weight-decay': { type: 'string' }, warmup: { type: 'string' }, dropout: { type: 'string' }, heads: { type: 'string' },
+  window: { type: 'string' }, norm: { type: 'string' }, postnorm: { type: 'boolean' }, clip: { type: 'string' },
+  seed: { type: 'string' }, backend: { type: 'string' }, text: { type: 'string' }, 'eval-every': { type: 'string' },
+  'eval-batches': { type: 'string' }, 'checkpoint-every': { type: 'string' }, out: { type: 'string' },
+  resume: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+} as const;
+
+export interface TrainArgs {
+  config: TrainConfig;
+  backend: 'js' | 'gpu';
+  textFile: string | null;
+  checkpointEvery: number;
+  out: string;
+  resume: string | null;
+  quiet: boolean;
+}
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+function parse<T extends OptionSpec>(argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function integer(name: string, raw: string | undefined, fallback: number, min = 1): number {
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(v) || v < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got '${raw}'`);
+  return v;
+}
+
+function real(name: string, raw: string | undefined, fallback: number, min = 0, max = Infinity): number {
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(v) || v < min || v > max) throw new UsageError(`--${name} must be a number in [${min}, ${max}], got '${raw}'`);
+  return v;
+}
+
+function choice<T extends string>(name: string, raw: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got '${raw}'`);
+  return raw as T;
+}
+
+export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
+  const { values: v } = parse(argv, trainOptions);
+  if (v.help) return 'help';
+  const task = choice('task', v.task, TASK_NAMES, 'adding');
+  const model = v.model ?? 'sgconv';
+  let letters: string[];
+  try {
+    letters = expandPattern(patternFor(model));
+  } catch (e) {
+    throw new UsageError(`--model must be one of ${Object.keys(MODEL_PATTERNS).join(', ')} or a layer pattern: ${(e as Error).message}`);
+  }
+  const steps = integer('steps', v.steps, 400);
+  const config: TrainConfig = {
+    task, model, steps,
+    layers: integer('layers', v.layers, Math.max(2, letters.length)),
+    dModel: integer('d-model', v['d-model'], 32),
+    length: integer('length', v.length, task === 'text' ? 256 : 1000, 2),
+    batch: integer('batch', v.batch, 16),
+    lr: real('lr', v.lr, 0.004, 0, 10),
+    weightDecay: real('weight-decay', v['weight-decay'], 0.01, 0, 10),
+    warmup: integer('warmup', v.warmup, Math.max(1, Math.round(steps * 0.05)), 0),
+    dropout: real('dropout', v.dropout, 0, 0, 0.99),
+    heads: integer('heads', v.heads, 4),
+    window: integer('window', v.window, 64),
+    norm: choice('norm', v.norm, ['layer', 'batch'] as const, 'layer'),
+    prenorm: !v.postnorm,
+    clip: real('clip', v.clip, 1),
+    seed: integer('seed', v.seed, 0, 0),
+    evalEvery: integer('eval-every', v['eval-every'], 50),
+    evalBatches: integer('eval-batches', v['eval-batches'], 4),
+  };
+  if (letters.some((l) => l === 'A' || l === 'W') && config.dModel % config.heads !== 0) {
+    throw new UsageError(`--d-model ${config.dModel} must be divisible by --heads ${config.heads} for attention layers`);
+  }
+  if (letters.length > config.layers) throw new UsageError(`--layers ${config.layers} is fewer than the ${letters.length} layers of the pattern '${model}'`);
+  return {
+    config,
+    backend: choice('backend', v.backend, ['js', 'gpu'] as const, 'js'),
+    textFile: v.text ?? null,
+    checkpointEvery: integer('checkpoint-every', v['checkpoint-every'], 100),
+    out: v.out ?? `runs/${task}-${model.replace(/[^A-Za-z0-9_-]/g, '_')}`,
+    resume: v.resume ?? null,
+    quiet: v.quiet ?? false,
+  };
+}
+
+export function parseEvaluateArgs(argv: string[]): { checkpoint: string; batches: number | null } | 'help' {
+  const { values: v } = parse(argv, { checkpoint: { type: 'string' }, batches: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const);
+  if (v.help) return 'help';
+  if (v.checkpoint === undefined) throw new UsageError('evaluate needs --checkpoint FILE');
+  return { checkpoint: v.checkpoint, batches: v.batches === undefined ? null : integer('batches', v.batches, 4) };
+}
+
+export interface GenerateArgs {
+  checkpoint: string;
+  prompt: string;
+  tokens: number;
+  temperature: number;
+  topK: number | undefined;
+  seed: number;
+}
+
+export function parseGenerateArgs(argv: string[]): GenerateArgs | 'help' {
+  const { values: v } = parse(argv, {
+    checkpoint: { type: 'string' }, prompt: { type: 'string' }, tokens: { type: 'string' }, temperature: { type: 'string' },
+    'top-k': { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  } as const);
+  if (v.help) return 'help';
+  if (v.checkpoint === undefined) throw new UsageError('generate needs --checkpoint FILE');
+  return {
+    checkpoint: v.checkpoint,
+    prompt: v.prompt ?? '#',
+    tokens: integer('tokens', v.tokens, 200),
+    temperature: real('temperature', v.temperature, 0.8, 1e-6, 100),
+    topK: v['top-k'] === undefined ? undefined : integer('top-k', v['top-k'], 10),
+    seed: integer('seed', v.seed, 0, 0),
+  };
+}

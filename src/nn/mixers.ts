@@ -1,0 +1,52 @@
+// One sequence mixer per pattern letter (see pattern.ts), with the options a backbone passes
+// down. Every mixer maps [B, L, H] → [B, L, H]; the convolution and SSM layers end in their own
+// output Linear + GLU, as in the S4 and SGConv LRA configurations.
+
+import { MultiheadAttention } from './attention.js';
+import { type SequenceLayer } from './blocks.js';
+import { LongConv } from './longconv.js';
+import { type LayerOptions } from './module.js';
+import { type LayerLetter } from './pattern.js';
+import { S4 } from './s4-layer.js';
+import { S4D } from './s4d-layer.js';
+import { SGConv } from './sgconv.js';
+
+export interface MixerOptions extends LayerOptions {
+  dModel: number;
+  /** The longest sequence the model will see: fixes the convolution and SSM kernel lengths. */
+  lMax: number;
+  /** Attention heads (A and W layers). Default 4. */
+  numHeads?: number;
+  /** Window of W layers. Default 64. */
+  window?: number;
+  /** Causal attention (A layers); a language model is always causal. */
+  causal?: boolean;
+  /** Two-sided convolution and SSM kernels (never in a language model). Default false. */
+  bidirectional?: boolean;
+  /** Dropout inside the mixer (after its activation; on attention weights). Default 0. */
+  dropout?: number;
+  /** SGConv sub-kernel length d. Default 32. */
+  kernelDim?: number;
+  /** S4 / S4D state size N. Default 64. */
+  dState?: number;
+}
+
+export function makeMixer(letter: LayerLetter, o: MixerOptions): SequenceLayer {
+  const base = { generator: o.generator, dtype: o.dtype };
+  switch (letter) {
+    case 'A':
+      return new MultiheadAttention(o.dModel, o.numHeads ?? 4, { ...base, causal: o.causal, dropout: o.dropout });
+    case 'W':
+      return new MultiheadAttention(o.dModel, o.numHeads ?? 4, { ...base, window: o.window ?? 64, dropout: o.dropout });
+    case 'C':
+      return new SGConv({ ...base, dModel: o.dModel, lMax: o.lMax, kernelDim: Math.min(o.kernelDim ?? 32, o.lMax), bidirectional: o.bidirectional, postact: 'glu', dropout: o.dropout });
+    case 'L':
+      return new LongConv({ ...base, dModel: o.dModel, lMax: o.lMax, bidirectional: o.bidirectional, postact: 'glu', dropout: o.dropout });
+    case 'S':
+      return new S4({ ...base, dModel: o.dModel, lMax: o.lMax, dState: o.dState ?? 64, bidirectional: o.bidirectional, postact: 'glu', dropout: o.dropout });
+    case 'D':
+      return new S4D({ ...base, dModel: o.dModel, lMax: o.lMax, dState: o.dState ?? 64, bidirectional: o.bidirectional, postact: 'glu', dropout: o.dropout });
+    default:
+      throw new RangeError(`unknown layer letter '${String(letter)}'`);
+  }
+}

@@ -1,0 +1,208 @@
+// Models assembled from blocks: a backbone from a layer pattern, a sequence classifier (LRA
+// style: encoder, backbone, pooling, head) and a causal language model with generation.
+
+import { noGrad } from '../autograd/grad-mode.js';
+import { ShapeError, fmt } from '../tensor/errors.js';
+import { type Generator, defaultGenerator } from '../tensor/random.js';
+import { type NestedArray, Tensor } from '../tensor/tensor.js';
+import { softmax } from '../ops/activation.js';
+import { type IndexLike, toIndex } from '../ops/indexing.js';
+import { mm } from '../ops/matmul.js';
+import { mean } from '../ops/reduce.js';
+import { narrow, reshape } from '../ops/shape.js';
+import { type BlockOptions, type NormKind, ResidualBlock, SequenceNorm } from './blocks.js';
+import { ModuleList } from './containers.js';
+import { Embedding, Linear } from './linear.js';
+import { type MixerOptions, makeMixer } from './mixers.js';
+import { type LayerOptions, Module } from './module.js';
+import { type LayerLetter, expandPattern } from './pattern.js';
+
+export interface BackboneOptions extends BlockOptions, MixerOptions {
+  dModel: number;
+  /** Layer pattern, e.g. "C", "AAC*3+ACC*3" (see pattern.ts). */
+  pattern: string;
+  /** Number of layers; the pattern repeats to fill it. Default: the pattern's own length. */
+  layers?: number;
+  /** LayerNorm after the last block (pre-norm stacks), as GPT-2's ln_f. Default: prenorm. */
+  finalNorm?: boolean;
+}
+
+/** A stack of residual blocks built from a pattern string. */
+export class Backbone extends Module {
+  readonly letters: LayerLetter[];
+  readonly layers: ModuleList<ResidualBlock>;
+  readonly norm: SequenceNorm | null;
+
+  constructor(opts: BackboneOptions) {
+    super();
+    this.letters = expandPattern(opts.pattern, opts.layers);
+    const blocks = this.letters.map((letter) => {
+      const attention = letter === 'A' || letter === 'W';
+      // Attention blocks carry their own MLP (Transformer); the convolution and SSM layers
+      // have an output Linear + GLU and stand alone, as in the S4/SGConv LRA backbones.
+      const mlpRatio = opts.mlpRatio ?? (attention ? 4 : 0);
+      return new ResidualBlock(makeMixer(letter, opts), opts.dModel, { ...opts, mlpRatio: attention ? mlpRatio : opts.mlpRatio ?? 0 });
+    });
+    this.layers = new ModuleList(blocks);
+    const prenorm = opts.prenorm ?? true;
+    this.norm = (opts.finalNorm ?? prenorm) ? new SequenceNorm(opts.dModel, opts.norm === 'batch' ? 'batch' : 'layer', opts) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    let h = x; // [B, L, H]
+    for (const block of this.layers) h = block.forward(h);
+    return this.norm === null ? h : this.norm.forward(h);
+  }
+
+  get steppable(): boolean {
+    return [...this.layers].every((b) => b.steppable) && this.norm?.kind !== 'batch';
+  }
+}
+
+export interface SequenceClassifierOptions extends BackboneOptions {
+  /** Token inputs: vocabulary size (an Embedding encoder). Otherwise `inputDim` (a Linear encoder). */
+  vocabSize?: number;
+  inputDim?: number;
+  /** Output size: classes, or 1 for regression. */
+  numClasses: number;
+  pooling?: 'mean' | 'last';
+}
+
+/** Encoder → backbone → mean or last-position pooling → linear head (the LRA model). */
+export class SequenceClassifier extends Module {
+  readonly encoder: Embedding | Linear;
+  readonly backbone: Backbone;
+  readonly head: Linear;
+  readonly pooling: 'mean' | 'last';
+
+  constructor(opts: SequenceClassifierOptions) {
+    super();
+    if ((opts.vocabSize === undefined) === (opts.inputDim === undefined)) {
+      throw new RangeError('SequenceClassifier: give exactly one of vocabSize (token inputs) and inputDim (real-valued inputs)');
+    }
+    const layer: LayerOptions = { generator: opts.generator, dtype: opts.dtype };
+    this.encoder = opts.vocabSize !== undefined ? new Embedding(opts.vocabSize, opts.dModel, layer) : new Linear(opts.inputDim!, opts.dModel, layer);
+    this.backbone = new Backbone(opts);
+    this.head = new Linear(opts.dModel, opts.numClasses, layer);
+    this.pooling = opts.pooling ?? 'mean';
+  }
+
+  /** Token ids [B, L] (or features [B, L, inputDim]) → logits [B, numClasses]. */
+  forward(x: Tensor | IndexLike | NestedArray): Tensor {
+    const h = this.backbone.forward(encode(this.encoder, x)); // [B, L, H]
+    const L = h.shape[1];
+    const pooled = this.pooling === 'mean' ? mean(h, 1) : reshape(narrow(h, 1, L - 1, 1), [h.shape[0], h.shape[2]]); // [B, H]
+    return this.head.forward(pooled); // [B, classes]
+  }
+}
+
+function encode(encoder: Embedding | Linear, x: Tensor | IndexLike | NestedArray): Tensor {
+  if (encoder instanceof Linear) {
+    if (!(x instanceof Tensor) || x.ndim !== 3) throw new ShapeError(`model: real-valued inputs must be a [B, L, inputDim] tensor, got ${x instanceof Tensor ? fmt(x.shape) : typeof x}`);
+    return encoder.forward(x); // [B, L, H]
+  }
+  const ids = x instanceof Tensor ? x : x;
+  const shape = x instanceof Tensor ? x.shape : null;
+  if (shape !== null && shape.length !== 2) throw new ShapeError(`model: token ids must be [B, L], got ${fmt(shape)}`);
+  return encoder.forward(ids as IndexLike); // [B, L, H]
+}
+
+export interface LanguageModelOptions extends BackboneOptions {
+  vocabSize: number;
+}
+
+/** Token embedding → causal backbone → final norm → head tied to the embedding. */
+export class LanguageModel extends Module {
+  readonly embedding: Embedding;
+  readonly backbone: Backbone;
+  readonly vocabSize: number;
+
+  constructor(opts: LanguageModelOptions) {
+    super();
+    this.vocabSize = opts.vocabSize;
+    this.embedding = new Embedding(opts.vocabSize, opts.dModel, { generator: opts.generator, dtype: opts.dtype });
+    this.backbone = new Backbone({ ...opts, causal: true, bidirectional: false, finalNorm: true });
+  }
+
+  /** Token ids [B, L] → next-token logits [B, L, vocab] (the head is the embedding, transposed). */
+  forward(ids: Tensor | IndexLike | NestedArray): Tensor {
+    const h = this.backbone.forward(encode(this.embedding, ids)); // [B, L, H]
+    return mm(h, this.embedding.weight, false, true); // [B, L, V]
+  }
+
+  /**
+   * Sample `maxNewTokens` tokens after `prompt` (1-D ids), with temperature and top-k. Models
+   * made only of S4/S4D layers run recurrently, O(N) per token; the others re-run the causal
+   * forward pass on the growing sequence.
+   */
+  generate(prompt: readonly number[], opts: { maxNewTokens: number; temperature?: number; topK?: number; generator?: Generator }): number[] {
+    const temperature = opts.temperature ?? 1;
+    if (!(temperature > 0)) throw new RangeError(`generate: temperature must be > 0, got ${temperature}`);
+    if (prompt.length === 0) throw new RangeError('generate: the prompt must hold at least one token');
+    toIndex('generate', [...prompt], this.vocabSize);
+    const gen = opts.generator ?? defaultGenerator;
+    const wasTraining = this.training;
+    this.eval();
+    try {
+      return noGrad(() => (this.backbone.steppable ? this.generateRecurrent(prompt, opts.maxNewTokens, temperature, opts.topK, gen) : this.generateFull(prompt, opts.maxNewTokens, temperature, opts.topK, gen)));
+    } finally {
+      this.train(wasTraining);
+    }
+  }
+
+  private generateFull(prompt: readonly number[], n: number, temperature: number, topK: number | undefined, gen: Generator): number[] {
+    const tokens = [...prompt];
+    for (let i = 0; i < n; i++) {
+      const logits = this.forward([tokens]); // [1, T, V]
+      const last = narrow(logits, 1, tokens.length - 1, 1).data;
+      tokens.push(sample(last, temperature, topK, gen));
+    }
+    return tokens;
+  }
+
+  private generateRecurrent(prompt: readonly number[], n: number, temperature: number, topK: number | undefined, gen: Generator): number[] {
+    const blocks = [...this.backbone.layers];
+    blocks.forEach((b) => b.setupStep());
+    const states = blocks.map((b) => b.initialState(1));
+    const tokens = [...prompt];
+    let logits: Tensor | null = null;
+    const advance = (token: number): void => {
+      let h = reshape(this.embedding.forward([token]), [1, this.embedding.embeddingDim]); // [1, H]
+      blocks.forEach((b, i) => {
+        const r = b.step(h, states[i]);
+        h = r.y;
+        states[i] = r.state;
+      });
+      if (this.backbone.norm !== null) h = this.backbone.norm.forward(h);
+      logits = mm(h, this.embedding.weight, false, true); // [1, V]
+    };
+    for (const t of prompt) advance(t);
+    for (let i = 0; i < n; i++) {
+      const next = sample(logits!.data, temperature, topK, gen);
+      tokens.push(next);
+      advance(next);
+    }
+    return tokens;
+  }
+}
+
+/** Draw one index from softmax(logits / temperature), restricted to the top k logits. */
+export function sample(logits: ArrayLike<number>, temperature: number, topK: number | undefined, gen: Generator): number {
+  const V = logits.length;
+  const order = Array.from({ length: V }, (_, i) => i);
+  let keep = order;
+  if (topK !== undefined) {
+    if (!Number.isInteger(topK) || topK < 1) throw new RangeError(`generate: topK must be a positive integer, got ${topK}`);
+    keep = order.sort((a, b) => logits[b] - logits[a]).slice(0, Math.min(topK, V));
+  }
+  const scaled = new Tensor(Float64Array.from(keep, (i) => logits[i] / temperature), [keep.length]);
+  const p = softmax(scaled, 0).data;
+  let r = gen.random();
+  for (let j = 0; j < keep.length; j++) {
+    r -= p[j];
+    if (r < 0) return keep[j];
+  }
+  return keep[keep.length - 1];
+}
+
+export type { NormKind };

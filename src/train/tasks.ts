@@ -1,0 +1,102 @@
+// The training tasks: each wraps a generator from src/data into batches of tensors, a loss, a
+// metric and, where one exists, a trivial baseline to beat.
+//   listops  classify a ListOps expression by its value (10 classes; metric: accuracy)
+//   adding   regress the sum of the two marked values (metric: MSE; predicting 1 scores 1/6)
+//   text     predict the next character (metric: bits per character)
+
+import { type Generator } from '../tensor/random.js';
+import { Tensor } from '../tensor/tensor.js';
+import { argmax } from '../ops/reduce.js';
+import { crossEntropy, mseLoss } from '../ops/loss.js';
+import { reshape } from '../ops/shape.js';
+import { ADDING_BASELINE_MSE, LISTOPS_NUM_CLASSES, LISTOPS_VOCAB, addingBatch, charBatch, charDataset, listOpsBatch, type CharDataset } from '../data/index.js';
+
+export type TaskName = 'listops' | 'adding' | 'text';
+export const TASK_NAMES: readonly TaskName[] = ['listops', 'adding', 'text'];
+
+export interface Batch {
+  /** Token ids [B, L] (as integral floats) or features [B, L, inputDim]. */
+  inputs: Tensor;
+  /** Class ids [B], regression targets [B], or next-token ids [B, L]. */
+  targets: Tensor;
+}
+
+export interface Task {
+  readonly name: TaskName;
+  readonly kind: 'classification' | 'regression' | 'lm';
+  readonly length: number;
+  readonly vocabSize?: number;
+  readonly inputDim?: number;
+  /** Output width of the model: classes, 1 for regression, the vocabulary for a language model. */
+  readonly outputs: number;
+  readonly metricName: 'accuracy' | 'mse' | 'bits/char';
+  /** Higher is better for accuracy, lower for the others. */
+  readonly higherIsBetter: boolean;
+  readonly baseline?: { loss: number; label: string };
+  /** Sequences per batch drawn from `gen`; `split` picks the text task's validation text. */
+  sample(gen: Generator, batch: number, split?: 'train' | 'val'): Batch;
+  /** The training loss (a scalar tensor) and the metric (a number) for the model's outputs. */
+  evaluate(output: Tensor, targets: Tensor): { loss: Tensor; metric: number };
+  /** Character vocabulary and decoder, for the text task. */
+  readonly text?: CharDataset;
+}
+
+const ids = (data: Int32Array, shape: number[]): Tensor => new Tensor(Float32Array.from(data), shape);
+
+export function listopsTask(length: number): Task {
+  const minLength = Math.max(5, Math.floor(length / 2));
+  // Deep nesting needs room: limit the depth for short sequences so generation stays quick.
+  const maxDepth = Math.max(2, Math.min(10, Math.floor(Math.log2(length))));
+  return {
+    name: 'listops', kind: 'classification', length, vocabSize: LISTOPS_VOCAB.length, outputs: LISTOPS_NUM_CLASSES,
+    metricName: 'accuracy', higherIsBetter: true,
+    baseline: { loss: Math.log(LISTOPS_NUM_CLASSES), label: 'uniform guess, ln 10' },
+    sample(gen, batch) {
+      const b = listOpsBatch(gen, batch, { minLength, maxLength: length, seqLength: length, maxDepth });
+      return { inputs: ids(b.tokens, [batch, length]), targets: ids(b.labels, [batch]) };
+    },
+    evaluate(output, targets) {
+      const loss = crossEntropy(output, targets); // output [B, 10]
+      const predicted = argmax(output, 1).data;
+      let correct = 0;
+      for (let i = 0; i < predicted.length; i++) correct += predicted[i] === targets.data[i] ? 1 : 0;
+      return { loss, metric: correct / predicted.length };
+    },
+  };
+}
+
+export function addingTask(length: number): Task {
+  return {
+    name: 'adding', kind: 'regression', length, inputDim: 2, outputs: 1, metricName: 'mse', higherIsBetter: false,
+    baseline: { loss: ADDING_BASELINE_MSE, label: 'predict 1: MSE 1/6' },
+    sample(gen, batch) {
+      const b = addingBatch(gen, batch, length);
+      return { inputs: new Tensor(b.inputs, [batch, length, 2]), targets: new Tensor(b.targets, [batch]) };
+    },
+    evaluate(output, targets) {
+      const loss = mseLoss(reshape(output, [output.shape[0]]), targets); // output [B, 1]
+      return { loss, metric: loss.item() };
+    },
+  };
+}
+
+export function textTask(text: string, length: number): Task {
+  const data = charDataset(text);
+  if (data.val.length <= length + 1) {
+    throw new RangeError(`text task: the validation split has ${data.val.length} characters, fewer than length + 2 = ${length + 2}; use a longer text or a shorter --length`);
+  }
+  return {
+    name: 'text', kind: 'lm', length, vocabSize: data.vocab.size, outputs: data.vocab.size, metricName: 'bits/char', higherIsBetter: false,
+    baseline: { loss: Math.log(data.vocab.size), label: `uniform over ${data.vocab.size} characters` },
+    text: data,
+    sample(gen, batch, split = 'train') {
+      const b = charBatch(gen, split === 'val' ? data.val : data.train, batch, length);
+      return { inputs: ids(b.inputs, [batch, length]), targets: ids(b.targets, [batch, length]) };
+    },
+    evaluate(output, targets) {
+      const [B, L, V] = output.shape; // [B, L, V]
+      const loss = crossEntropy(reshape(output, [B * L, V]), reshape(targets, [B * L]));
+      return { loss, metric: loss.item() / Math.LN2 };
+    },
+  };
+}

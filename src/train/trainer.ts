@@ -1,0 +1,152 @@
+// The training loop, as a class the CLI drives one step at a time (so that it can print
+// progress, write checkpoints and stop cleanly on Ctrl-C between steps).
+//
+// Determinism: three seeded generators, all derived from --seed: `data` draws the training
+// batches, `model` initialises the weights and drives dropout, and the evaluation set is drawn
+// once from its own seed. Their states are saved in checkpoints, so a resumed run continues
+// bit for bit (same machine, same build).
+
+import { noGrad } from '../autograd/grad-mode.js';
+import { Generator } from '../tensor/random.js';
+import { type Module } from '../nn/module.js';
+import { LanguageModel, SequenceClassifier } from '../nn/models.js';
+import { AdamW, LRScheduler, clipGradNorm, cosineWithWarmup, type AdamWHyper } from '../optim/index.js';
+import { type CurvePoint, type KernelPlot } from './report.js';
+import { type Batch, type Task } from './tasks.js';
+import { type TrainingState } from './checkpoint.js';
+import { learnedKernels } from './kernels.js';
+
+export const MODEL_PATTERNS: Record<string, string> = {
+  sgconv: 'C', longconv: 'L', s4: 'S', s4d: 'D', transformer: 'A', hybrid: 'ACC',
+};
+
+export interface TrainConfig {
+  task: string;
+  model: string;
+  layers: number;
+  dModel: number;
+  length: number;
+  batch: number;
+  steps: number;
+  lr: number;
+  weightDecay: number;
+  seed: number;
+  warmup: number;
+  evalEvery: number;
+  evalBatches: number;
+  dropout: number;
+  clip: number;
+  heads: number;
+  window: number;
+  prenorm: boolean;
+  norm: 'layer' | 'batch';
+}
+
+/** The layer pattern for --model: a known name or a pattern string such as "AAC*3+ACC*3". */
+export function patternFor(model: string): string {
+  return MODEL_PATTERNS[model] ?? model;
+}
+
+type Model = SequenceClassifier | LanguageModel;
+
+export class Trainer {
+  readonly config: TrainConfig;
+  readonly task: Task;
+  readonly model: Model;
+  readonly optimizer: AdamW;
+  readonly scheduler: LRScheduler;
+  readonly rng: { data: Generator; model: Generator };
+  readonly evalSet: Batch[];
+  step = 0;
+  readonly history: { train: CurvePoint[]; eval: CurvePoint[] } = { train: [], eval: [] };
+
+  constructor(config: TrainConfig, task: Task) {
+    this.config = config;
+    this.task = task;
+    this.rng = { data: new Generator(config.seed), model: new Generator(config.seed + 1) };
+    const common = {
+      dModel: config.dModel, pattern: patternFor(config.model), layers: config.layers, dropout: config.dropout,
+      prenorm: config.prenorm, norm: config.norm, numHeads: config.heads, window: config.window, lMax: task.length,
+      generator: this.rng.model,
+    };
+    this.model = task.kind === 'lm'
+      ? new LanguageModel({ ...common, vocabSize: task.vocabSize! })
+      : new SequenceClassifier({ ...common, vocabSize: task.vocabSize, inputDim: task.inputDim, numClasses: task.outputs, pooling: task.name === 'adding' ? 'last' : 'mean', causal: task.name === 'adding' });
+    // Parameters with optimizer hints (SSM and convolution kernels) get groups of their own.
+    this.optimizer = new AdamW(this.model.parameters(), { lr: config.lr, weightDecay: config.weightDecay, betas: [0.9, 0.999], eps: 1e-8, amsgrad: false });
+    this.scheduler = new LRScheduler(this.optimizer, cosineWithWarmup({ warmupSteps: config.warmup, totalSteps: config.steps }));
+    const evalGen = new Generator(config.seed + 1_000_003);
+    this.evalSet = Array.from({ length: config.evalBatches }, () => task.sample(evalGen, config.batch, 'val'));
+  }
+
+  /** One optimisation step on a fresh batch; returns the loss, the metric and the lr used. */
+  trainStep(): { loss: number; metric: number; lr: number } {
+    this.model.train();
+    const batch = this.task.sample(this.rng.data, this.config.batch);
+    const output = this.model.forward(batch.inputs);
+    const { loss, metric } = this.task.evaluate(output, batch.targets);
+    this.optimizer.zeroGrad();
+    loss.backward();
+    if (this.config.clip > 0) clipGradNorm(this.model.parameters(), this.config.clip);
+    const lr = this.optimizer.paramGroups[0].lr;
+    this.optimizer.step();
+    this.scheduler.step();
+    this.step += 1;
+    const value = loss.item();
+    this.history.train.push({ step: this.step, loss: value, metric });
+    return { loss: value, metric, lr };
+  }
+
+  /** Loss and metric on the fixed evaluation set, in evaluation mode. */
+  evaluate(): { loss: number; metric: number } {
+    const wasTraining = this.model.training;
+    this.model.eval();
+    let loss = 0;
+    let metric = 0;
+    noGrad(() => {
+      for (const b of this.evalSet) {
+        const r = this.task.evaluate(this.model.forward(b.inputs), b.targets);
+        loss += r.loss.item() / this.evalSet.length;
+        metric += r.metric / this.evalSet.length;
+      }
+    });
+    this.model.train(wasTraining);
+    this.history.eval.push({ step: this.step, loss, metric });
+    return { loss, metric };
+  }
+
+  /** Every convolution or SSM layer's kernel, for the report. */
+  kernels(): KernelPlot[] {
+    return learnedKernels(this.model as Module, this.task.length);
+  }
+
+  state(): TrainingState<AdamWHyper> {
+    return {
+      model: this.model.stateDict(),
+      optimizer: this.optimizer.stateDict(),
+      scheduler: this.scheduler.stateDict(),
+      step: this.step,
+      rng: { data: this.rng.data.getState(), model: this.rng.model.getState() },
+      history: { train: [...this.history.train], eval: [...this.history.eval] },
+      config: { ...this.config },
+    };
+  }
+
+  /** Continue from a checkpoint of a run with the same configuration. */
+  restore(s: TrainingState<AdamWHyper>): void {
+    for (const key of ['task', 'model', 'layers', 'dModel', 'length', 'batch', 'seed', 'heads', 'window', 'norm', 'prenorm'] as const) {
+      if (s.config[key] !== this.config[key]) {
+        throw new RangeError(`resume: the checkpoint was trained with --${key} ${String(s.config[key])}, this run has ${String(this.config[key])}`);
+      }
+    }
+    this.model.loadStateDict(s.model);
+    this.optimizer.loadStateDict(s.optimizer);
+    this.scheduler.loadStateDict(s.scheduler);
+    this.rng.data.setState(s.rng.data);
+    this.rng.model.setState(s.rng.model);
+    this.step = s.step;
+    this.history.train.splice(0, Infinity, ...s.history.train);
+    this.history.eval.splice(0, Infinity, ...s.history.eval);
+  }
+}
+
