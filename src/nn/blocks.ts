@@ -1,5 +1,6 @@
-// Residual blocks (SPEC 5.4). One block wraps any sequence mixer the same way — SGConv,
-// LongConv, S4, S4D or attention, each mapping [B, L, H] → [B, L, H]:
+// Residual blocks (SPEC 2.7 for SGConv, 3.3/3.5 for long convolutions, 5.4 for the layouts).
+// One block wraps any sequence mixer the same way — SGConv, LongConv, S4, S4D or attention,
+// each mapping [B, L, H] → [B, L, H]:
 //
 //   pre-norm:   x ← x + Drop(Mixer(Norm₁(x)));   [x ← x + Drop(MLP(Norm₂(x)))]
 //   post-norm:  x ← Norm₁(x + Drop(Mixer(x)));   [x ← Norm₂(x + Drop(MLP(x)))]

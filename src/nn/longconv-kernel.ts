@@ -18,6 +18,7 @@ import { add, div, mul, sub } from '../ops/binary.js';
 import { dropout, relu } from '../ops/activation.js';
 import { pad, slice } from '../ops/shape.js';
 import { abs, sign } from '../ops/unary.js';
+import { checkPositiveInteger } from './layer-utils.js';
 
 // ---- Squash ----------------------------------------------------------------------------------
 
@@ -96,9 +97,7 @@ export interface LongConvInitOptions {
 
 /** A raw kernel [C', H, Lk] initialised as LongConvKernel does (SPEC 3.1). */
 export function longConvKernelInit(channels: number, H: number, Lk: number, opts: LongConvInitOptions = {}): Tensor {
-  for (const [name, v] of [['channels', channels], ['H', H], ['Lk', Lk]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`longConvKernelInit: ${name} must be a positive integer, got ${v}`);
-  }
+  for (const [name, v] of [['channels', channels], ['H', H], ['Lk', Lk]] as const) checkPositiveInteger('longConvKernelInit', name, v);
   const init = opts.init ?? 'random';
   if (init !== 'random' && init !== 'double_exp') throw new RangeError(`longConvKernelInit: init must be 'random' or 'double_exp', got '${String(init)}'`);
   const g = opts.generator ?? defaultGenerator;

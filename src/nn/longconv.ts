@@ -31,11 +31,11 @@ import { dropout } from '../ops/activation.js';
 import { fftConv } from '../ops/conv.js';
 import { reshape, slice, transpose, unsqueeze } from '../ops/shape.js';
 import { type Sequential } from './containers.js';
+import { type Activation, checkPositiveInteger, outputLinear, pointwise } from './layer-utils.js';
 import { type Linear } from './linear.js';
 import { longConvKernel, longConvKernelInit } from './longconv-kernel.js';
 import { type LayerOptions, Module } from './module.js';
 import { Parameter } from './parameter.js';
-import { type Activation, checkCount, outputLinear, pointwise } from './sgconv.js';
 
 // ---- the kernel module -----------------------------------------------------------------------
 
@@ -70,8 +70,8 @@ export class LongConvKernel extends Module {
 
   constructor(H: number, lMax: number, opts: LongConvKernelModuleOptions = {}) {
     super();
-    checkCount('LongConvKernel', 'H', H);
-    checkCount('LongConvKernel', 'lMax', lMax);
+    checkPositiveInteger('LongConvKernel', 'H', H);
+    checkPositiveInteger('LongConvKernel', 'lMax', lMax);
     this.H = H;
     this.lMax = lMax;
     this.channels = opts.channels ?? 1;
@@ -149,11 +149,11 @@ export class LongConv extends Module {
     super();
     const who = 'LongConv';
     const H = opts.dModel;
-    checkCount(who, 'dModel', H);
+    checkPositiveInteger(who, 'dModel', H);
     this.dModel = H;
     this.lMax = opts.lMax ?? 1024;
     this.channels = opts.channels ?? 1;
-    checkCount(who, 'channels', this.channels);
+    checkPositiveInteger(who, 'channels', this.channels);
     this.bidirectional = opts.bidirectional ?? false;
     this.activation = opts.activation ?? 'gelu';
     this.#act = pointwise(this.activation, who);

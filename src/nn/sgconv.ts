@@ -31,46 +31,18 @@ import { DTypeError, ShapeError, fmt } from '../tensor/errors.js';
 import { type Generator, defaultGenerator } from '../tensor/random.js';
 import { type Tensor } from '../tensor/tensor.js';
 import { add, mul } from '../ops/binary.js';
-import { dropout, gelu, relu, silu } from '../ops/activation.js';
+import { dropout } from '../ops/activation.js';
 import { fftConv } from '../ops/conv.js';
 import { reshape, transpose, unsqueeze } from '../ops/shape.js';
-import { sigmoid, tanh } from '../ops/unary.js';
-import { GLU } from './activation.js';
-import { Sequential, ParameterList } from './containers.js';
-import { Linear } from './linear.js';
+import { ParameterList, type Sequential } from './containers.js';
+import { type Activation, checkPositiveInteger, outputLinear, pointwise } from './layer-utils.js';
+import { type Linear } from './linear.js';
 import { type LayerOptions, Module } from './module.js';
 import { type OptimHints, Parameter } from './parameter.js';
 import { type SgconvKernelResult, parseSgconvMode, sgconvCosInit, sgconvDecayInit, sgconvKernel, sgconvMultiplier, sgconvScales } from './sgconv/kernel.js';
 
-// ---- pieces shared with nn.LongConv and the SSM layers -------------------------------------
-
-/** The pointwise activations of the state-spaces `Activation` helper that these layers accept. */
-export type Activation = 'gelu' | 'relu' | 'silu' | 'swish' | 'tanh' | 'sigmoid' | 'identity' | 'id';
-
-/** The function of an activation name (GELU is the exact erf form, SPEC 2.5 step 6). */
-export function pointwise(name: Activation, who: string): (x: Tensor) => Tensor {
-  switch (name) {
-    case 'gelu': return (x) => gelu(x);
-    case 'relu': return relu;
-    case 'silu': case 'swish': return silu;
-    case 'tanh': return tanh;
-    case 'sigmoid': return sigmoid;
-    case 'identity': case 'id': return (x) => x;
-    default: throw new RangeError(`${who}: unknown activation '${String(name)}' (expected gelu, relu, silu, swish, tanh, sigmoid or identity)`);
-  }
-}
-
-/** The output linear C·H → H: bare (postact null), or Sequential(Linear(C·H, 2H), GLU) / Sequential(Linear(C·H, H)) as LinearActivation builds it. */
-export function outputLinear(inFeatures: number, H: number, postact: 'glu' | 'id' | null, opts: LayerOptions, who: string): Linear | Sequential {
-  if (postact === null) return new Linear(inFeatures, H, opts);
-  if (postact === 'glu') return new Sequential(new Linear(inFeatures, 2 * H, opts), new GLU(-1));
-  if (postact === 'id') return new Sequential(new Linear(inFeatures, H, opts));
-  throw new RangeError(`${who}: postact must be 'glu', 'id' or null, got '${String(postact)}'`);
-}
-
-export function checkCount(who: string, name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${who}: ${name} must be a positive integer, got ${v}`);
-}
+// The activation names of SGConvOptions, re-exported where the nn namespace has always found them.
+export type { Activation } from './layer-utils.js';
 
 // ---- the layer -----------------------------------------------------------------------------
 
@@ -131,9 +103,9 @@ export class SGConv extends Module {
     super();
     const who = 'SGConv';
     const H = opts.dModel;
-    checkCount(who, 'dModel', H);
+    checkPositiveInteger(who, 'dModel', H);
     const C = opts.channels ?? 1;
-    checkCount(who, 'channels', C);
+    checkPositiveInteger(who, 'channels', C);
     this.dModel = H;
     this.lMax = opts.lMax;
     this.channels = C;

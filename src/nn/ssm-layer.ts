@@ -33,7 +33,7 @@ import { type Sequential } from './containers.js';
 import { type Linear } from './linear.js';
 import { type LayerOptions, Module } from './module.js';
 import { type OptimHints, Parameter, checkHints } from './parameter.js';
-import { type Activation, checkCount, outputLinear, pointwise } from './sgconv.js';
+import { type Activation, checkPositiveInteger as checkCount, outputLinear, pointwise } from './layer-utils.js';
 
 export interface SSMLayerOptions extends LayerOptions {
   /** H, the width. */

@@ -26,6 +26,7 @@ import { add, div, mul, neg, pow } from '../../ops/binary.js';
 import { sum } from '../../ops/reduce.js';
 import { concat, pad, reshape, slice } from '../../ops/shape.js';
 import { exp, log, sqrt } from '../../ops/unary.js';
+import { checkPositiveInteger } from '../layer-utils.js';
 import { upsample } from './upsample.js';
 
 // ---- the mode string ------------------------------------------------------------------------
@@ -75,10 +76,6 @@ function ceilLog2Ratio(a: number, b: number): number {
   while (b * 2 ** n < a) n++;
   while (b * 2 ** (n - 1) >= a) n--;
   return n;
-}
-
-function checkPositiveInteger(op: string, name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${op}: ${name} must be a positive integer, got ${v}`);
 }
 
 /** Number of scales, their upsampling factors and the full kernel length (SPEC 2.1, 2.2, 2.9 #1). */
