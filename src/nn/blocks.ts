@@ -8,14 +8,16 @@
 // The bracketed MLP sub-layer (Linear(H, rH) → GELU → Linear(rH, H)) makes it a Transformer
 // block; the LRA backbones of S4 and SGConv use the mixer alone, its own output Linear + GLU
 // playing the MLP's part. Norm is LayerNorm, or BatchNorm1d over the H features with statistics
-// over batch and time (the LRA configs), or none.
+// over batch and time (the LRA configs), or none. Drop is inverted dropout on the residual
+// branch: elementwise, or tied (tieDropout: one mask [B, 1, H] for the whole sequence, as the
+// CIFAR configs of SPEC 2.7 and 3.5 use).
 
 import { ShapeError, fmt } from '../tensor/errors.js';
+import { type Generator, defaultGenerator } from '../tensor/random.js';
 import { type Tensor } from '../tensor/tensor.js';
 import { add } from '../ops/binary.js';
-import { gelu } from '../ops/activation.js';
+import { dropout, gelu } from '../ops/activation.js';
 import { transpose } from '../ops/shape.js';
-import { Dropout } from './activation.js';
 import { MultiheadAttention, type MultiheadAttentionOptions } from './attention.js';
 import { Linear } from './linear.js';
 import { type LayerOptions, Module } from './module.js';
@@ -53,8 +55,10 @@ export class SequenceNorm extends Module {
 export interface BlockOptions extends LayerOptions {
   prenorm?: boolean;
   norm?: NormKind;
-  /** Dropout on each residual branch. */
+  /** Dropout on each residual branch. Default 0. */
   dropout?: number;
+  /** Tie that dropout across time: one mask [B, 1, H] per call (SPEC 2.7, 3.5 "tied"). Default false. */
+  tieDropout?: boolean;
   /** Add the MLP sub-layer with this width ratio (Transformer block); 0 or absent: none. */
   mlpRatio?: number;
   /** GELU of the MLP: exact or the tanh approximation (GPT-2). */
@@ -84,7 +88,9 @@ export class ResidualBlock extends Module {
   readonly norm1: SequenceNorm;
   readonly mlp: MLP | null;
   readonly norm2: SequenceNorm | null;
-  readonly drop: Dropout;
+  readonly dropout: number;
+  readonly tieDropout: boolean;
+  readonly generator: Generator;
   readonly prenorm: boolean;
   readonly dModel: number;
 
@@ -98,7 +104,10 @@ export class ResidualBlock extends Module {
     this.norm1 = new SequenceNorm(dModel, opts.norm ?? 'layer', opts);
     this.mlp = ratio > 0 ? new MLP(dModel, Math.round(ratio * dModel), { ...opts, activation: opts.mlpActivation }) : null;
     this.norm2 = ratio > 0 ? new SequenceNorm(dModel, opts.norm ?? 'layer', opts) : null;
-    this.drop = new Dropout(opts.dropout ?? 0, { generator: opts.generator });
+    this.dropout = opts.dropout ?? 0;
+    if (!(this.dropout >= 0 && this.dropout <= 1)) throw new RangeError(`ResidualBlock: dropout must be in [0, 1], got ${this.dropout}`);
+    this.tieDropout = opts.tieDropout ?? false;
+    this.generator = opts.generator ?? defaultGenerator;
   }
 
   /** x [B, L, H] → [B, L, H]. */
@@ -113,8 +122,13 @@ export class ResidualBlock extends Module {
 
   private sublayer(x: Tensor, norm: SequenceNorm, f: (z: Tensor) => Tensor): Tensor {
     return this.prenorm
-      ? add(x, this.drop.forward(f(norm.forward(x))))
-      : norm.forward(add(x, this.drop.forward(f(x))));
+      ? add(x, this.drop(f(norm.forward(x)))) //   x + Drop(f(Norm(x)))    [B, L, H]
+      : norm.forward(add(x, this.drop(f(x)))); //  Norm(x + Drop(f(x)))    [B, L, H]
+  }
+
+  /** Drop on a residual branch [B, L, H]: the identity in eval mode. */
+  private drop(z: Tensor): Tensor {
+    return dropout(z, this.dropout, this.training, this.generator, { tie: this.tieDropout });
   }
 
   /** Whether the block can run one position at a time (its mixer steps, and its norms are per position). */

@@ -22,7 +22,7 @@
 // decay 0 whatever the global setting, and its own learning rate. kernelLr null gives
 // { weightDecay: 0 } alone; kernelLr 0 stores the kernel as a frozen buffer, as OptimModule does.
 
-import { ones, randn } from '../tensor/create.js';
+import { randn } from '../tensor/create.js';
 import { DTypeError, ShapeError, fmt } from '../tensor/errors.js';
 import { type Generator, defaultGenerator } from '../tensor/random.js';
 import { type Tensor } from '../tensor/tensor.js';
@@ -188,9 +188,7 @@ export class LongConv extends Module {
     const skip = mul(unsqueeze(v, 1), reshape(this.D, [1, C, H, 1])); //              [B, C, H, L]
     const y = reshape(add(conv, skip), [B, C * H, L]); //                             [B, C·H, L]  feature c·H + h
     const z = this.#act(transpose(y, 1, 2)); //                                       [B, L, C·H]
-    const dropped = this.tieDropout && this.training && this.dropout > 0
-      ? mul(z, dropout(ones([B, 1, C * H], { dtype: z.dtype }), this.dropout, true, this.generator)) // mask [B, 1, C·H]
-      : dropout(z, this.dropout, this.training, this.generator); //                   [B, L, C·H]
+    const dropped = dropout(z, this.dropout, this.training, this.generator, { tie: this.tieDropout }); // [B, L, C·H], tied mask [B, 1, C·H]
     return this.outputLinear === null ? dropped : this.outputLinear.forward(dropped); // [B, L, H]
   }
 }

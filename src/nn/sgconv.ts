@@ -22,9 +22,10 @@
 // that never ran, or the fixtures) get their Z from those weights, not from the random init a
 // construction-time Z would have frozen.
 //
-// Dropout is elementwise over [B, L, C·H], as the reference's nn.Dropout in the (B, L, H)
-// layout (Dropout2d, whole feature rows, belongs to its transposed layout, which this library's
-// [B, L, H] convention does not use).
+// Dropout is elementwise over [B, L, C·H] by default, as the reference's nn.Dropout in the
+// (B, L, H) layout. With tieDropout one mask [B, 1, C·H] is shared along time: the "tied"
+// dropout of the LRA CIFAR config (SPEC 2.7, state-spaces DropoutNd), and the same mask as the
+// reference's Dropout2d in its transposed (B, C·H, L) layout (whole feature rows zeroed).
 
 import { full, ones, randn, tensor } from '../tensor/create.js';
 import { DTypeError, ShapeError, fmt } from '../tensor/errors.js';
@@ -68,8 +69,10 @@ export interface SGConvOptions extends LayerOptions {
   activation?: Activation;
   /** null (default): Linear(C·H, H); 'glu': Linear(C·H, 2H) + GLU; 'id': Sequential(Linear(C·H, H)). */
   postact?: 'glu' | 'id' | null;
-  /** Elementwise dropout after the activation. Default 0. */
+  /** Dropout after the activation. Default 0. */
   dropout?: number;
+  /** Tie the dropout mask across time: one mask [B, 1, C·H] (DropoutNd, the LRA CIFAR config, SPEC 2.7). Default false. */
+  tieDropout?: boolean;
   /** The learning rate hint on every sub-kernel (and the learnable decay); weight decay is inherited (SPEC 2.8). null: no hint. Default 0.001. */
   kernelLr?: number | null;
 }
@@ -90,6 +93,7 @@ export class SGConv extends Module {
   readonly activation: Activation;
   readonly postact: 'glu' | 'id' | null;
   readonly dropout: number;
+  readonly tieDropout: boolean;
   readonly generator: Generator;
   readonly #act: (x: Tensor) => Tensor;
 
@@ -120,6 +124,7 @@ export class SGConv extends Module {
     this.postact = opts.postact ?? null;
     this.dropout = opts.dropout ?? 0;
     if (!(this.dropout >= 0 && this.dropout < 1)) throw new RangeError(`${who}: dropout must be in [0, 1), got ${this.dropout}`);
+    this.tieDropout = opts.tieDropout ?? false;
     this.generator = opts.generator ?? defaultGenerator;
     const mode = parseSgconvMode(this.mode);
     const { nScales: S } = sgconvScales(this.lMax, this.kernelDim, this.initScale, mode.recipe);
@@ -191,7 +196,7 @@ export class SGConv extends Module {
     const skip = mul(unsqueeze(v, 1), reshape(this.D, [1, C, H, 1])); //              [B, C, H, L]
     const y = reshape(add(conv, skip), [B, C * H, L]); //                             [B, C·H, L]  feature c·H + h
     const z = this.#act(transpose(y, 1, 2)); //                                       [B, L, C·H]
-    const dropped = dropout(z, this.dropout, this.training, this.generator); //       [B, L, C·H]
+    const dropped = dropout(z, this.dropout, this.training, this.generator, { tie: this.tieDropout }); // [B, L, C·H], tied mask [B, 1, C·H]
     return this.outputLinear.forward(dropped); //                                     [B, L, H]
   }
 

@@ -180,18 +180,29 @@ export function glu(x: Tensor, dim = -1): Tensor {
 }
 
 // ---- dropout: inverted dropout, x·mask/(1 − p), as a composition --------------------------------
+// Plain: one Bernoulli(1 − p) per element. Tied (state-spaces DropoutNd with tie=True, the
+// "tied" dropout of the LRA CIFAR configs, SPEC 2.7, 3.5, 5.4): one per (batch, feature), the
+// mask [B, 1, …, 1, F] broadcast over the length axes of x [B, L, …, F], so a feature is kept or
+// dropped for the whole sequence. Either way E[mask] = (1 − p)·1/(1 − p) = 1.
+
+export interface DropoutOptions {
+  /** One mask per (batch, feature), shared along every axis between the first and the last. Default false. */
+  tie?: boolean;
+}
 
 /**
- * Zero each element with probability p and scale the rest by 1/(1 − p), so the expectation is
- * unchanged. A no-op when not training or p = 0.
+ * Zero each element (or, with `tie`, each (batch, feature) column) with probability p and scale
+ * the rest by 1/(1 − p), so the expectation is unchanged. A no-op when not training or p = 0.
  */
-export function dropout(x: Tensor, p = 0.5, training = true, generator: Generator = defaultGenerator): Tensor {
+export function dropout(x: Tensor, p = 0.5, training = true, generator: Generator = defaultGenerator, opts: DropoutOptions = {}): Tensor {
   if (!(p >= 0 && p <= 1)) throw new RangeError(`dropout: p must be in [0, 1], got ${p}`);
+  if (opts.tie && x.ndim < 2) throw new ShapeError(`dropout: a tied mask needs x with a batch and a feature axis ([B, …, F]), got ${fmt(x.shape)}`);
   if (!training || p === 0) return x;
-  const mask = empty(x.shape, x.dtype);
+  const last = x.ndim - 1;
+  const maskShape = opts.tie ? x.shape.map((s, i) => (i === 0 || i === last ? s : 1)) : x.shape; // [B, 1, …, F] or x's
+  const mask = empty(maskShape, x.dtype);
   const keep = 1 / (1 - p);
   const M = mask.data;
   if (p < 1) for (let i = 0; i < M.length; i++) M[i] = generator.random() < p ? 0 : keep;
-  return mul(x, mask);
+  return mul(x, mask); // broadcast over the length axes when tied
 }
-

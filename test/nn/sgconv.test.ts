@@ -222,6 +222,23 @@ sg('dropout: identity in eval; elementwise masks in training; float32 agrees wit
   allClose(single.forward(u.to('float32')), double.forward(u).data, { atol: 1e-5, rtol: 1e-4 });
 });
 
+sg('tieDropout: one mask [B, 1, C·H] for the whole sequence (SPEC 2.7 CIFAR "tied"); elementwise without it', () => {
+  // Identity activation and output linear, so the output is the dropped features themselves.
+  const identity = { 'output_linear.weight': f64([1, 0, 0, 1], [2, 2]), 'output_linear.bias': f64([0, 0]) };
+  for (const tie of [false, true]) {
+    const layer = load(layerOf({ channels: 1, activation: 'identity', dropout: 0.5, tieDropout: tie, seed: 66 }), identity);
+    assert.is(layer.tieDropout, tie);
+    const u = rnd([2, 12, 2], 67).detach();
+    const kept = layer.eval().forward(u);
+    const y = layer.train().forward(u);
+    const ratio = Array.from(y.data, (v, i) => v / kept.data[i]); // 0 or 1/(1 − p) = 2
+    assert.ok(ratio.every((r) => Math.abs(r) < 1e-12 || Math.abs(r - 2) < 1e-12), 'kept ×2 or dropped');
+    const column = (b: number, h: number): number[] => Array.from({ length: 12 }, (_, t) => Math.round(ratio[(b * 12 + t) * 2 + h]));
+    const constant = [0, 1].every((b) => [0, 1].every((h) => new Set(column(b, h)).size === 1));
+    assert.is(constant, tie, tie ? 'tied: one decision per (b, feature)' : 'untied: decisions vary over time');
+  }
+});
+
 sg('errors: options, input shape and dtype, a loaded multiplier that the options do not give', () => {
   assert.throws(() => new SGConv({ dModel: 0, lMax: 8 }), /dModel must be a positive integer/);
   assert.throws(() => new SGConv({ dModel: 2, lMax: 8, kernelDim: 64 }), /n_scales/);
