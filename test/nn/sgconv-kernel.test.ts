@@ -88,19 +88,9 @@ sg('sgconvScales: clear errors when l_max ≤ kernel_dim/2 (S would be ≤ 0)', 
   assert.throws(() => sgconvScales(8, 2.5), /kernelDim must be a positive integer/);
 });
 
-sg('SPEC 2.9 #2: parameter counts S·d·C′·H (+ D, + output linear)', () => {
-  const count = (H: number, C: number, d: number, lMax: number, bidirectional: boolean, glu: boolean): number => {
-    const S = sgconvScales(lMax, d).nScales;
-    const Cp = C * (bidirectional ? 2 : 1);
-    const out = glu ? 2 * H : H;
-    return S * d * Cp * H + C * H + out * C * H + out;
-  };
-  assert.is(count(1, 1, 2, 8, false, false), 9);
-  assert.is(count(1, 1, 2, 8, true, false), 6 * 2 + 1 + 1 + 1);
-  assert.is(count(1, 1, 2, 8, false, true), 6 + 1 + 2 + 2);
-  assert.is(sgconvScales(1e6, 32).nScales * 32 * 2 * 256, 262144); // README: l_max 10⁶, d 32, bidirectional, H 256
-  const weights = sgconvCosInit(2, 3, 4, sgconvScales(37, 4).nScales); // 5 scales of [2, 3, 4]
-  assert.is(weights.reduce((n, w) => n + w.numel, 0), 5 * 4 * 2 * 3);
+sg('sgconvCosInit gives S sub-kernels of [C′, H, d]: S·d·C′·H kernel values', () => {
+  const weights = sgconvCosInit(2, 3, 4, sgconvScales(37, 4).nScales); // l_max 37, d 4: S = 1 + ⌈log2(9.25)⌉ = 5
+  assert.equal(weights.map((w) => w.shape), new Array(5).fill([2, 3, 4]));
 });
 
 sg('SPEC 2.5 worked example: K_full, Z, K; L = 5 reuses Z (fitted norm 0.824410)', () => {
@@ -115,6 +105,25 @@ sg('SPEC 2.5 worked example: K_full, Z, K; L = 5 reuses Z (fitted norm 0.824410)
   allClose(Math.hypot(...short.kernel.data), 0.824410, { atol: 1e-6 });
   const long = sgconvKernel(w, { lMax: 8, kernelDim: 2, L: 11, kernelNorm: first.kernelNorm });
   allClose(long.kernel, [...first.kernel.data, 0, 0, 0], { atol: 0, rtol: 0 });
+});
+
+sg('s₀ = 1 by hand: W_0 = (1, 2), W_1 = (3, 4), lMax 8, d 2 give K_full = (2, 2.5, 3.5, 4, 3, 3.25, 3.75, 4)', () => {
+  // SPEC 2.1/2.2: S = 1 + ⌈log2(8/2)⌉ − 1 = 2; r_i = 2^(max(0, i−1) + 1) = 2, 2; T = 2·2^(2−1+1) = 8.
+  // Weights m^(S−1−i) = 2, 1: U_0 = Up((2, 4), 2), U_1 = Up((3, 4), 2). SPEC 2.3 with r = 2:
+  // src_j = max((j + ½)/2 − ½, 0) = 0, 0.25, 0.75, 1.25 → λ = 0, ¼, ¾, 1 (i1 clamped to i0 = 1 at j = 3),
+  // so Up((a, b), 2) = (a, a + ¼(b − a), a + ¾(b − a), b): (2, 2.5, 3.5, 4) and (3, 3.25, 3.75, 4).
+  // Z² = 4 + 6.25 + 12.25 + 16 + 9 + 10.5625 + 14.0625 + 16 = 88.125.
+  const w = [f64([[[1, 2]]]), f64([[[3, 4]]])];
+  const scales = sgconvScales(8, 2, 1);
+  assert.equal([scales.nScales, scales.length, ...scales.factors], [2, 8, 2, 2]);
+  const r = sgconvKernel(w, { lMax: 8, kernelDim: 2, L: 8, initScale: 1 });
+  const full = [2, 2.5, 3.5, 4, 3, 3.25, 3.75, 4];
+  allClose(r.kernelFull, full, { atol: 0, rtol: 0 });
+  allClose(r.kernelNorm, [Math.sqrt(88.125)], { atol: 1e-14, rtol: 0 });
+  allClose(r.kernel, full.map((v) => v / Math.sqrt(88.125)), { atol: 1e-15, rtol: 0 });
+  const short = sgconvKernel(w, { lMax: 8, kernelDim: 2, L: 3, initScale: 1, kernelNorm: r.kernelNorm });
+  allClose(short.kernel, [2, 2.5, 3.5].map((v) => v / Math.sqrt(88.125)), { atol: 1e-15, rtol: 0 });
+  assert.throws(() => sgconvKernel([...w, w[0]], { lMax: 8, kernelDim: 2, L: 8, initScale: 1 }), /expected 2 sub-kernels/);
 });
 
 sg('SPEC 2.9 #3: ‖K_full‖/Z = 1 after the first call (1e-12 f64, 1e-6 f32); Z stays frozen when the weights change', () => {
@@ -175,15 +184,16 @@ sg('learnable modes: K_full[l]·(l+1)^(−t_h), no per-scale multiplier; fixed c
   allClose(z, [Math.hypot(1, 1, 1, 1), Math.hypot(1, 1 / Math.SQRT2, -1 / Math.sqrt(3), 1)], { atol: 1e-15 });
 });
 
-sg('gradcheck (f64, Z constant) w.r.t. every sub-kernel: cat, per-channel decay, nearest, sum, truncated and padded', () => {
+sg('gradcheck (f64, Z constant) w.r.t. every sub-kernel: cat, per-channel decay, nearest, sum, truncated and padded, s₀ = 1', () => {
   const cases: [SgconvKernelOptions, number[]][] = [
     [{ lMax: 16, kernelDim: 4, L: 16, decayMin: 1.5, decayMax: 3 }, [2, 2, 4]],
     [{ lMax: 20, kernelDim: 3, L: 13 }, [1, 2, 3]],
     [{ lMax: 12, kernelDim: 3, L: 17, mode: 'cat_randn_nearest' }, [1, 1, 3]],
     [{ lMax: 16, kernelDim: 4, L: 16, mode: 'sum_randn' }, [1, 2, 4]],
+    [{ lMax: 16, kernelDim: 4, L: 11, initScale: 1, decayMin: 1.5, decayMax: 3 }, [2, 2, 4]],
   ];
   cases.forEach(([opts, shape], k) => {
-    const S = sgconvScales(opts.lMax, opts.kernelDim, 0).nScales;
+    const S = sgconvScales(opts.lMax, opts.kernelDim, opts.initScale ?? 0).nScales;
     const w = Array.from({ length: S }, (_, i) => rnd(shape, 100 * k + i));
     const kernelNorm = sgconvKernel(w, opts).kernelNorm;
     checkGrad((...ws) => sgconvKernel(ws, { ...opts, kernelNorm }).kernel, w, {}, `case ${k}`);

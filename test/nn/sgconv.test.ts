@@ -88,10 +88,29 @@ sg('SPEC 2.9 #2 parameter counts: 9 for H=C=1, d=2, lMax=8; bidirectional double
   const big = new SGConv({ dModel: 3, lMax: 100, kernelDim: 8, channels: 2, bidirectional: true });
   assert.is(big.nScales, 5);
   assert.is(big.numParameters(), 5 * 8 * 4 * 3 + 2 * 3 + (3 * 6 + 3));
+  // The README example of SPEC 2.1 (l_max 10⁶, d 32, bidirectional, H 256: S = 16, kernels
+  // 2·16·32·256 = 262,144), plus D [1, 256] and Linear(256, 256).
+  const readme = new SGConv({ dModel: 256, lMax: 1e6, kernelDim: 32, bidirectional: true });
+  assert.is(readme.kernelList.length, 16);
+  assert.is(readme.numParameters(), 262144 + 256 + (256 * 256 + 256));
+  // s₀ = 1 takes one scale away: lMax 8, d 2 → S = 2, so 2·2 kernel values + D + weight + bias.
+  assert.is(new SGConv({ ...base, initScale: 1 }).numParameters(), 4 + 1 + 1 + 1);
   assert.equal(Object.keys(new SGConv({ ...base, postact: 'glu', mode: 'cat_randn_learnable' }).stateDict()), [
     'D', 'decay', 'multiplier', 'kernel_norm', 'kernel_norm_initialized', 'output_linear.0.weight', 'output_linear.0.bias',
     'kernel_list.0', 'kernel_list.1', 'kernel_list.2',
   ]);
+});
+
+sg('initScale 1 through the layer: lMax 8, d 2, W = (1, 2), (3, 4) give K_full = (2, 2.5, 3.5, 4, 3, 3.25, 3.75, 4) (derived in sgconv-kernel.test.ts)', () => {
+  const layer = load(new SGConv({ dModel: 1, lMax: 8, kernelDim: 2, initScale: 1, dtype: 'float64' }), {
+    'kernel_list.0': f64([1, 2], [1, 1, 2]), 'kernel_list.1': f64([3, 4], [1, 1, 2]),
+  });
+  assert.is(layer.nScales, 2);
+  const full = [2, 2.5, 3.5, 4, 3, 3.25, 3.75, 4];
+  const { kernel, kernelFull } = layer.kernel(8);
+  allClose(kernelFull, full, { atol: 0, rtol: 0 });
+  allClose(layer.kernelNorm, [Math.sqrt(88.125)], { atol: 1e-14, rtol: 0 });
+  allClose(kernel, full.map((v) => v / Math.sqrt(88.125)), { atol: 1e-15, rtol: 0 });
 });
 
 sg('SPEC 2.9 #3: ‖K_full‖/Z = 1 for every (c, h) after the first forward, in every mode (1e-12 f64, 1e-6 f32)', () => {
