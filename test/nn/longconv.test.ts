@@ -28,15 +28,23 @@ function load(layer: LongConv, dict: Record<string, Tensor>): LongConv {
   return layer;
 }
 
-/** y[b,t,c·H+h] = Σ_{j ≤ min(t, Lk−1)} K[c,h,j]·u[b,t−j,h] + D[c,h]·u[b,t,h], by brute force. */
-function directLongConv(u: Tensor, K: Tensor, D: Tensor): number[] {
+/**
+ * By brute force, for the C causal kernels k0 = K[c] and (bidirectional) the C anti-causal
+ * kernels k1 = K[C + c] (SPEC 1.5, 3.3):
+ *   y[b,t,c·H+h] = Σ_{j=0}^{min(t, Lk−1)} k0_j·u[b,t−j,h] + Σ_{j=0}^{min(Lk−1, L−2−t)} k1_j·u[b,t+1+j,h] + D[c,h]·u[b,t,h]
+ * (the anti-causal half starts at lag +1).
+ */
+function directLongConv(u: Tensor, K: Tensor, D: Tensor, bidirectional = false): number[] {
   const [B, L, H] = u.shape;
-  const [C, , Lk] = K.shape;
+  const [Cp, , Lk] = K.shape;
+  const C = bidirectional ? Cp / 2 : Cp;
+  const tap = (c: number, h: number, j: number): number => K.data[(c * H + h) * Lk + j];
   const y: number[] = [];
   for (let b = 0; b < B; b++) for (let t = 0; t < L; t++) for (let c = 0; c < C; c++) for (let h = 0; h < H; h++) {
     const at = (s: number): number => u.data[(b * L + s) * H + h];
     let s = D.data[c * H + h] * at(t);
-    for (let j = 0; j <= Math.min(t, Lk - 1); j++) s += K.data[(c * H + h) * Lk + j] * at(t - j);
+    for (let j = 0; j <= Math.min(t, Lk - 1); j++) s += tap(c, h, j) * at(t - j);
+    if (bidirectional) for (let j = 0; j <= Math.min(Lk - 1, L - 2 - t); j++) s += tap(C + c, h, j) * at(t + 1 + j);
     y.push(s);
   }
   return y;
@@ -79,6 +87,15 @@ lc('SPEC 3.6 #4: with λ = 0 the layer is a plain causal convolution + D skip (d
   for (const L of [12, 5, 20]) {
     const u = rnd([2, L, 2], 5 + L).detach();
     allClose(layer.forward(u), directLongConv(u, layer.kernel.kernel, layer.D), { atol: 1e-12, rtol: 1e-12 }, `L = ${L}`);
+  }
+});
+
+lc('SPEC 3.6 #4, bidirectional: with λ = 0 the layer is the two-sided convolution + D skip (direct sum), for L = 5, 12 (= lMax) and 20', () => {
+  const layer = layerOf({ lam: 0, bidirectional: true, ...bare, seed: 25 });
+  layer.kernel.kernel.data.set(rnd([4, 2, 12], 26).data); // [C' = 2C, H, Lk]
+  for (const L of [5, 12, 20]) {
+    const u = rnd([2, L, 2], 27 + L).detach();
+    allClose(layer.forward(u), directLongConv(u, layer.kernel.kernel, layer.D, true), { atol: 1e-12, rtol: 1e-12 }, `L = ${L}`);
   }
 });
 
@@ -182,6 +199,18 @@ lc('SPEC 3.6 #6 gradcheck (f64) w.r.t. u and every parameter: GLU, bidirectional
     const Ks = cfg.useMaSmoothing ? smooth(raw, 3).data : raw.data;
     assert.ok(Ks.every((k) => Math.abs(Math.abs(k) - 0.1) > 1e-4), 'no tap sits on the Squash threshold');
     checkGrad((x) => layer.forward(x), [rnd([1, L, 2], 50 + i), ...layer.parameters()], {}, JSON.stringify(cfg));
+  });
+});
+
+lc('fast-mode gradcheck (f64, one random projection vᵀJu per seed) of bigger layers: GLU, bidirectional, L < lMax and L > lMax', () => {
+  const configs: [Partial<LongConvOptions>, number][] = [[{ dModel: 4, lMax: 48 }, 48], [{ dModel: 3, lMax: 40, bidirectional: true }, 29], [{ dModel: 3, lMax: 24, channels: 1 }, 37]];
+  configs.forEach(([cfg, L], i) => {
+    const layer = layerOf({ lam: 0.1, ...cfg, seed: 70 + i });
+    const raw = layer.kernel.kernel;
+    raw.data.set(rnd(raw.shape, 80 + i).data);
+    assert.ok(raw.data.every((k) => Math.abs(Math.abs(k) - 0.1) > 1e-4), 'no tap sits on the Squash threshold');
+    const u = rnd([2, L, cfg.dModel!], 90 + i);
+    for (const seed of [0, 1, 2]) checkGrad((x) => layer.forward(x), [u, ...layer.parameters()], { fastMode: true, seed }, `${JSON.stringify(cfg)}, L ${L}, seed ${seed}`);
   });
 });
 

@@ -228,6 +228,31 @@ sg('SPEC 2.9 #8 gradcheck (f64) w.r.t. u and every parameter: causal, bidirectio
   });
 });
 
+sg('gradcheck (f64) with L ≠ T: the kernel truncated (L 7 < T 12) and zero-padded (L 17 > T 12), Z from the first call', () => {
+  for (const [L, cfg] of [[7, {}], [17, { bidirectional: true, postact: 'glu' }]] as const) {
+    const layer = layerOf({ ...cfg, seed: 45 + L });
+    const u = rnd([1, L, 2], 55 + L);
+    layer.forward(u); // fixes Z from the full T = 12 taps, whatever L is
+    assert.is(layer.kernel(L).kernelFull.shape[2], 12);
+    checkGrad((x) => layer.forward(x), [u, ...layer.parameters()], {}, `L = ${L}`);
+  }
+});
+
+sg('fast-mode gradcheck (f64, one random projection vᵀJu per seed) of bigger layers: GLU, bidirectional, learnable t, s₀ = 1', () => {
+  const configs: [Partial<SGConvOptions>, number][] = [
+    [{ dModel: 4, lMax: 64, kernelDim: 4, postact: 'glu' }, 64],
+    [{ dModel: 3, lMax: 50, kernelDim: 4, bidirectional: true, decayMin: 1.5, decayMax: 3 }, 41],
+    [{ dModel: 3, lMax: 40, kernelDim: 5, mode: 'cat_randn_learnable', channels: 1 }, 53],
+    [{ dModel: 2, lMax: 64, kernelDim: 4, initScale: 1, postact: 'glu' }, 64],
+  ];
+  configs.forEach(([cfg, L], i) => {
+    const layer = layerOf({ ...cfg, seed: 70 + i });
+    const u = rnd([2, L, cfg.dModel!], 80 + i);
+    layer.forward(u); // fixes Z
+    for (const seed of [0, 1, 2]) checkGrad((x) => layer.forward(x), [u, ...layer.parameters()], { fastMode: true, seed }, `${JSON.stringify(cfg)}, L ${L}, seed ${seed}`);
+  });
+});
+
 sg('dropout: identity in eval; elementwise masks in training; float32 agrees with float64', () => {
   const layer = layerOf({ dropout: 0.5, seed: 61 });
   const plain = load(layerOf({ seed: 62 }), layer.stateDict());
