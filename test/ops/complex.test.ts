@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { complex, real, imag, conj, cmul, cdiv, cabs, cexp, tensor, ShapeError } from '../../src/index.js';
+import { complex, real, imag, conj, cmul, cdiv, cabs, cexp, tensor, sum, mul, grad, ShapeError } from '../../src/index.js';
 import { allClose } from '../helpers/close.js';
 import { checkGradGrad, rnd } from '../helpers/check.js';
 
@@ -28,6 +28,29 @@ cx('gradcheck and gradgradcheck of every complex op, with broadcasting', () => {
   checkGradGrad(cabs, [z], {}, 'cabs');
   checkGradGrad(cexp, [z], {}, 'cexp');
   checkGradGrad((r, i) => complex(r, i), [rnd([4], 3), rnd([4], 4)], {}, 'complex');
+});
+
+cx('cabs at z = 0: value 0, gradient 0 (PyTorch: abs of complex 0 backpropagates 0), finite second derivative', () => {
+  const z = tensor([[0, 0], [3, -4], [0, 0]], { dtype: 'float64', requiresGrad: true });
+  const r = cabs(z);
+  assert.equal(Array.from(r.data), [0, 5, 0]);
+  const [dz] = grad(sum(r), [z], undefined, { createGraph: true });
+  assert.equal(Array.from(dz!.data), [0, 0, 0.6, -0.8, 0, 0]);
+  // d/dz ⟨dz, w⟩: 0 on the rows where z = 0 (PyTorch masks sgn's derivative there), finite elsewhere.
+  const w = tensor([[1, 2], [0.5, -1], [-3, 1]], { dtype: 'float64' });
+  const [ddz] = grad(sum(mul(dz!, w)), [z]);
+  assert.equal([ddz!.data[0], ddz!.data[1], ddz!.data[4], ddz!.data[5]], [0, 0, 0, 0]);
+  // Hessian of |z| at (3, −4) is (I − ẑẑᵀ)/|z|: ẑ = (0.6, −0.8), applied to w = (0.5, −1).
+  allClose([ddz!.data[2], ddz!.data[3]], [(0.5 - 0.6 * 1.1) / 5, (-1 + 0.8 * 1.1) / 5], { atol: 1e-15 });
+});
+
+cx('cabs neither overflows nor underflows where |z| is representable (hypot scaling)', () => {
+  const z = tensor([[1e200, 1e200], [-3e-200, 4e-200], [1e308, 1e308]], { dtype: 'float64', requiresGrad: true });
+  const r = cabs(z);
+  allClose(r, [Math.SQRT2 * 1e200, 5e-200, Math.SQRT2 * 1e308], { rtol: 1e-15, atol: 0 });
+  sum(mul(r, tensor([1, 1, 0], { dtype: 'float64' }))).backward();
+  allClose(z.grad!, [Math.SQRT1_2, Math.SQRT1_2, -0.6, 0.8, 0, 0], { atol: 1e-15 });
+  assert.throws(() => cabs(tensor([1, 2, 3])), /cabs: expected a complex tensor with last dim 2 \(re, im\), got \[3\]/);
 });
 
 cx('bad input: last dim must be 2', () => {
