@@ -15,6 +15,9 @@
 //                 →  X̄_k = c_k·s·rdft(x̄)_k, c_k = 1 at DC/Nyquist, 2 elsewhere (each interior
 //                    bin feeds two mirrored DFT bins); Im X̄ is exactly 0 at DC and Nyquist,
 //                    matching a forward pass that ignores those imaginary parts.
+// Both weights are [bins, 2] tensors whose imaginary column is 0 at DC and (even n) Nyquist. So
+// the VJPs set those components to 0 themselves instead of trusting the backend: an rfft kernel
+// may leave rounding (or anything) in Im X_0, and an irfft kernel need not ignore Im X_0.
 //
 // Each VJP is a call of another primitive here, so gradients of gradients work too.
 
@@ -91,13 +94,20 @@ export function irdft(X: Tensor, n: number, scale: number): Tensor {
   return record(out, 'irfft', [X], (g) => [mul(rdft(g, scale), binWeights(n, X.dtype, 2))]);
 }
 
-/** [n//2+1, 1] weights: 1 at DC and (even n) Nyquist, `interior` elsewhere. */
+/**
+ * [n//2+1, 2] weights on (re, im): `interior` on every interior bin; (1, 0) at DC and, for even n,
+ * at Nyquist, whose imaginary parts the forward ignores (irfft) or makes 0 (rfft).
+ */
 function binWeights(n: number, dtype: Tensor['dtype'], interior: number): Tensor {
   const bins = Math.floor(n / 2) + 1;
-  const w = allocate(dtype, bins).fill(interior);
+  const w = allocate(dtype, 2 * bins).fill(interior);
   w[0] = 1;
-  if (n % 2 === 0) w[bins - 1] = 1;
-  return new Tensor(w, [bins, 1]);
+  w[1] = 0;
+  if (n % 2 === 0) {
+    w[2 * bins - 2] = 1;
+    w[2 * bins - 1] = 0;
+  }
+  return new Tensor(w, [bins, 2]);
 }
 
 // ---- the torch.fft interface ------------------------------------------------------------

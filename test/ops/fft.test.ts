@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fft, tensor, sum, mul, ShapeError, type Tensor } from '../../src/index.js';
+import { fft, tensor, sum, mul, ShapeError, getBackend, setBackend, type Backend, type Tensor } from '../../src/index.js';
 import { allClose } from '../helpers/close.js';
 import { checkGrad, checkGradGrad, rnd } from '../helpers/check.js';
 import { checkFixtureCase, loadFixture } from '../helpers/fixtures.js';
@@ -107,6 +107,66 @@ f('adjoint identities: <rfft x, G> = <x, rfft_vjp G> and <irfft X, g> = <X, irff
   const lhs = sum(mul(X, G)).item();
   const rhs = sum(mul(x.detach(), x.grad!)).item();
   assert.ok(Math.abs(lhs - rhs) < 1e-12, `${lhs} vs ${rhs}`);
+});
+
+/**
+ * A backend held to nothing beyond Backend's contract: its rfft leaves garbage in Im X_0 and
+ * (even n) Im X_{n/2}, and its irfft, rather than ignore those parts, refuses them if nonzero.
+ */
+function sloppyBackend(): Backend {
+  const js = getBackend();
+  const edges = (n: number): number[] => (n % 2 === 0 ? [1, n + 1] : [1]); // Im of DC, Nyquist in a row of n//2+1 bins
+  return {
+    name: 'sloppy',
+    matmul: (a) => js.matmul(a),
+    fft: (a) => js.fft(a),
+    rfft: (a) => {
+      js.rfft(a);
+      const row = 2 * (Math.floor(a.n / 2) + 1);
+      for (let b = 0; b < a.batch; b++) for (const i of edges(a.n)) a.output[b * row + i] = 123.25 + b;
+    },
+    irfft: (a) => {
+      const row = 2 * (Math.floor(a.n / 2) + 1);
+      for (let b = 0; b < a.batch; b++) for (const i of edges(a.n)) {
+        if (a.input[b * row + i] !== 0) throw new Error(`sloppy irfft: Im of bin ${(i - 1) / 2} is ${a.input[b * row + i]}`);
+      }
+      js.irfft(a);
+    },
+  };
+}
+
+f('rfft and irfft VJPs zero Im of DC and Nyquist themselves, whatever the backend leaves there', () => {
+  for (const n of [6, 7]) {
+    const bins = Math.floor(n / 2) + 1;
+    // irfft's VJP, X̄ = c ⊙ rfft(g): Im X̄ must be exactly 0 at DC (and Nyquist), as with js.
+    const X = rnd([3, bins, 2], n);
+    for (let b = 0; b < 3; b++) { X.data[b * 2 * bins + 1] = 0; if (n % 2 === 0) X.data[b * 2 * bins + 2 * bins - 1] = 0; }
+    const g = rnd([3, n], n + 1).detach();
+    // rfft's VJP, x̄ = irfft(w ⊙ G): G has nonzero Im at DC and Nyquist, which must not reach irfft.
+    const x = rnd([3, n], n + 2);
+    const G = rnd([3, bins, 2], n + 3).detach();
+    const grads = (): [number[], number[]] => {
+      X.grad = null;
+      x.grad = null;
+      sum(mul(fft.irfft(X, n), g)).backward();
+      sum(mul(fft.rfft(x), G)).backward();
+      return [Array.from(X.grad!.data), Array.from(x.grad!.data)];
+    };
+    const [dXjs, dxjs] = grads();
+    const js = getBackend();
+    setBackend(sloppyBackend());
+    try {
+      const [dX, dx] = grads();
+      allClose(dX, dXjs, { atol: 1e-15 }, `irfft VJP n=${n}`);
+      for (let b = 0; b < 3; b++) {
+        assert.is(dX[b * 2 * bins + 1], 0, `Im of DC, row ${b}, n=${n}`);
+        if (n % 2 === 0) assert.is(dX[b * 2 * bins + 2 * bins - 1], 0, `Im of Nyquist, row ${b}, n=${n}`);
+      }
+      allClose(dx, dxjs, { atol: 1e-15 }, `rfft VJP n=${n}`);
+    } finally {
+      setBackend(js);
+    }
+  }
 });
 
 f('bad input: n < 1, not complex, wrong bins', () => {
