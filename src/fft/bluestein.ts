@@ -16,6 +16,7 @@
 // (m² mod 2n updated incrementally, (m+1)² = m² + 2m + 1, so nothing grows past 4n), because
 // m² itself would lose the phase's low bits in float64 for large m.
 
+import { LengthCache } from './cache.js';
 import { fftPow2 } from './radix4.js';
 import { unitRoot } from './plan.js';
 import { scratch, Slot } from './staging.js';
@@ -30,15 +31,11 @@ export interface BluesteinPlan {
   readonly chirpSpectrum: Float64Array;
 }
 
-const plans = new Map<number, BluesteinPlan>();
+const plans = new LengthCache(buildBluesteinPlan);
 
+/** The chirp and its spectrum for length n, from a bounded cache (cache.ts). */
 export function getBluesteinPlan(n: number): BluesteinPlan {
-  let plan = plans.get(n);
-  if (plan === undefined) {
-    plan = buildBluesteinPlan(n);
-    plans.set(n, plan);
-  }
-  return plan;
+  return plans.get(n);
 }
 
 function buildBluesteinPlan(n: number): BluesteinPlan {

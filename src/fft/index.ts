@@ -19,8 +19,12 @@ import { realForward, realInverse } from './real.js';
 import { naiveDftRows } from './naive.js';
 
 export type { FloatArray } from './complex.js';
+
+/** The longest transform supported, 2^28: a complex row of it is already 4 GiB of float64. */
+export const MAX_FFT_LENGTH = 2 ** 28;
 export { getPlan, type Pow2Plan } from './plan.js';
 export { releaseScratch } from './staging.js';
+export { releasePlans } from './cache.js';
 
 /**
  * `batch` complex DFTs of length n:
@@ -88,7 +92,7 @@ export function naiveDft(input: FloatArray, output: FloatArray, n: number, batch
 function checkSizes(fn: string, n: number, batch: number, scale: number): void {
   if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`${fn}: n must be a positive integer, got ${n} (batch ${batch})`);
   if (!Number.isSafeInteger(batch) || batch < 0) throw new RangeError(`${fn}: batch must be a non-negative integer, got ${batch} (n ${n})`);
-  if (n > 2 ** 28) throw new RangeError(`${fn}: n ${n} is larger than the supported 2^28 (batch ${batch})`);
+  if (n > MAX_FFT_LENGTH) throw new RangeError(`${fn}: n ${n} is larger than the supported 2^28 (batch ${batch})`);
   if (!Number.isFinite(scale)) throw new RangeError(`${fn}: scale must be a finite number, got ${scale} (n ${n}, batch ${batch})`);
 }
 

@@ -1,5 +1,5 @@
 // Plans for power-of-two FFTs: everything about a length n = 2^p that does not depend on the
-// data, built once per n and cached (`getPlan(n)`):
+// data, built once per n and kept in a bounded cache (`getPlan(n)`, cache.ts):
 //   - the bit-reversal permutation rev(i) (SPEC 1.2 step 1);
 //   - the radix-2 twiddle table w_k = (cos 2πk/n, sin 2πk/n), k = 0..n/2−1, read by the radix-2
 //     reference at index r·(n/size) for stage `size` (built on first use);
@@ -7,6 +7,8 @@
 //     radix-4 kernel reads them sequentially.
 // Every twiddle is computed directly from cos/sin in float64 (`unitRoot`), never by repeated
 // multiplication w ← w·w₁, which would accumulate O(n·ε) phase error (SPEC 1.2, numerics).
+
+import { LengthCache } from './cache.js';
 
 export interface Pow2Plan {
   readonly n: number;
@@ -46,16 +48,11 @@ export function isPowerOfTwo(n: number): boolean {
   return Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0 && n <= 2 ** 30;
 }
 
-const plans = new Map<number, Pow2Plan>();
+const plans = new LengthCache(buildPlan);
 
 /** The cached plan for a power-of-two length n (1 ≤ n ≤ 2^30). */
 export function getPlan(n: number): Pow2Plan {
-  let plan = plans.get(n);
-  if (plan === undefined) {
-    plan = buildPlan(n);
-    plans.set(n, plan);
-  }
-  return plan;
+  return plans.get(n);
 }
 
 function buildPlan(n: number): Pow2Plan {

@@ -17,22 +17,21 @@
 // Scaling: like the complex kernels, the inverse is unscaled (it returns n times the usual
 // irfft), and both directions multiply by `scale`, folded into the O(n) pre/post step.
 
+import { LengthCache } from './cache.js';
 import { unitRoot } from './plan.js';
 import { fft64, fftFromRow, type FloatArray } from './complex.js';
 import { scratch, Slot, store, widen32 } from './staging.js';
 
-const realTwiddleCache = new Map<number, Float64Array>();
-
-/** (cos 2πk/n, sin 2πk/n) for k = 0..n/2, interleaved, cached per n. */
-function realTwiddles(n: number): Float64Array {
-  let table = realTwiddleCache.get(n);
-  if (table === undefined) {
-    const h = n >> 1;
-    table = new Float64Array(2 * (h + 1));
-    for (let k = 0; k <= h; k++) unitRoot(table, 2 * k, k, n);
-    realTwiddleCache.set(n, table);
-  }
+const realTwiddleCache = new LengthCache((n) => {
+  const h = n >> 1;
+  const table = new Float64Array(2 * (h + 1));
+  for (let k = 0; k <= h; k++) unitRoot(table, 2 * k, k, n);
   return table;
+});
+
+/** (cos 2πk/n, sin 2πk/n) for k = 0..n/2, interleaved, from a bounded cache (cache.ts). */
+export function realTwiddles(n: number): Float64Array {
+  return realTwiddleCache.get(n);
 }
 
 /** A row of a caller's array as float64: the array itself, or the row widened into `input` scratch. */

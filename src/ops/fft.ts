@@ -22,6 +22,7 @@
 // Each VJP is a call of another primitive here, so gradients of gradients work too.
 
 import { getBackend } from '../backend/index.js';
+import { MAX_FFT_LENGTH } from '../fft/index.js';
 import { record } from '../autograd/graph.js';
 import { allocate } from '../tensor/dtype.js';
 import { ShapeError, fmt } from '../tensor/errors.js';
@@ -43,9 +44,11 @@ function scaleOf(op: string, norm: FftNorm, n: number, inverse: boolean): number
   }
 }
 
+/** n, or the default length; checked before anything is allocated for it. */
 function checkLength(op: string, n: number | undefined, fallback: number): number {
   const len = n ?? fallback;
   if (!Number.isInteger(len) || len < 1) throw new RangeError(`${op}: n must be a positive integer, got ${len}`);
+  if (len > MAX_FFT_LENGTH) throw new RangeError(`${op}: n = ${len} is larger than the longest supported transform, 2^28 = ${MAX_FFT_LENGTH}`);
   return len;
 }
 

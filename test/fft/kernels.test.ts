@@ -9,6 +9,8 @@ import { getPlan, radix4Twiddles, unitRoot } from '../../src/fft/plan.js';
 import { fftRadix2InPlace } from '../../src/fft/radix2.js';
 import { fftPow2, fftPow2F32 } from '../../src/fft/radix4.js';
 import { fftBluestein, getBluesteinPlan } from '../../src/fft/bluestein.js';
+import { LengthCache, releasePlans } from '../../src/fft/cache.js';
+import { realTwiddles } from '../../src/fft/real.js';
 import { allClose, maxAbsDiff } from '../helpers/close.js';
 import { LENGTHS, randomRow, scaleOf } from './util.js';
 
@@ -47,6 +49,46 @@ test('plan: plans and radix-4 tables are cached, one per length and direction', 
   assert.is.not(radix4Twiddles(getPlan(256), true), radix4Twiddles(getPlan(256), false));
   assert.is(getBluesteinPlan(17), getBluesteinPlan(17));
   assert.is(getBluesteinPlan(17).m, 64); // smallest power of two ≥ 2·17 − 1 = 33
+});
+
+test('plan cache: bounded, evicts the least recently used length, a failed build changes nothing', () => {
+  const built: number[] = [];
+  const cache = new LengthCache((n) => { if (n < 0) throw new RangeError(`bad ${n}`); built.push(n); return { n }; }, 3);
+  const one = cache.get(1);
+  cache.get(2);
+  cache.get(3);
+  assert.is(cache.get(1), one); // 1 is now the most recent; 2 the oldest
+  cache.get(4);
+  assert.is(cache.size, 3);
+  assert.is(cache.get(1), one);
+  cache.get(2); // rebuilt: it was evicted
+  assert.equal(built, [1, 2, 3, 4, 2]);
+  assert.throws(() => cache.get(-1), /bad -1/);
+  assert.is(cache.size, 3);
+  assert.is(cache.get(1), one);
+});
+
+test('plan caches: Bluestein keeps 64 lengths, LRU; releasePlans drops every table', () => {
+  releasePlans();
+  const first = getBluesteinPlan(3);
+  const kept = getBluesteinPlan(5);
+  const seven = getBluesteinPlan(7);
+  // 61 more lengths, touching 5 after each: 64 held, 3 the least recently used.
+  for (let i = 1; i <= 61; i++) {
+    getBluesteinPlan(7 + 2 * i);
+    assert.is(getBluesteinPlan(5), kept, `5 kept after ${i} more lengths`);
+  }
+  assert.is(getBluesteinPlan(7), seven, 'all 64 lengths fit');
+  getBluesteinPlan(7 + 2 * 62); // the 65th length pushes out 3
+  assert.is(getBluesteinPlan(5), kept);
+  assert.is.not(getBluesteinPlan(3), first, '3 was the least recently used');
+  const plan = getPlan(256);
+  const twiddles = realTwiddles(12);
+  assert.is(getPlan(256), plan);
+  releasePlans();
+  assert.is.not(getPlan(256), plan);
+  assert.is.not(realTwiddles(12), twiddles);
+  assert.is.not(getBluesteinPlan(5), kept);
 });
 
 test('radix-2 reference matches the naive DFT (float64, both directions)', () => {

@@ -175,6 +175,11 @@ f('bad input: n < 1, not complex, wrong bins', () => {
   assert.throws(() => fft.irfft(rnd([4], 1)), /irfft: expected a complex tensor/);
   assert.throws(() => fft.irfft(rnd([1, 2], 1)), /n must be a positive integer, got 0/);
   assert.throws(() => fft.ifft(rnd([3, 2], 1), 2.5), /positive integer/);
+  // Past the kernels' 2^28 the op says so, instead of failing to allocate ("Invalid typed array length").
+  assert.throws(() => fft.fft(rnd([4, 2], 1), 1e12), (e: Error) => e instanceof RangeError && /^fft: n = 1000000000000 is larger than the longest supported transform, 2\^28 = 268435456$/.test(e.message));
+  assert.throws(() => fft.rfft(rnd([4], 1), 2 ** 28 + 1), /rfft: n = 268435457 is larger than the longest supported transform/);
+  assert.throws(() => fft.irfft(rnd([3, 2], 1), 2 ** 40), /irfft: n = 1099511627776 is larger/);
+  assert.throws(() => fft.ifft(rnd([3, 2], 1), 2 ** 29, 'ortho'), /ifft: n = 536870912 is larger/);
 });
 
 f.run();
