@@ -20,6 +20,25 @@ function direct(u: Tensor, k: Tensor): number[] {
   return out;
 }
 
+/**
+ * SPEC 1.5's bidirectional sum, directly: k [2C, H, Lk] (causal k0 first, then k1) → [B, C, H, L],
+ *   y_t = Σ_{j=0}^{min(t, Lk−1)} k0_j u_{t−j} + Σ_{j=0}^{min(Lk−1, L−2−t)} k1_j u_{t+1+j}.
+ */
+function directBidirectional(u: Tensor, k: Tensor): number[] {
+  const [B, H, L] = u.shape;
+  const [C2, , Lk] = k.shape;
+  const C = C2 / 2;
+  const out: number[] = [];
+  for (let b = 0; b < B; b++) for (let c = 0; c < C; c++) for (let h = 0; h < H; h++) for (let t = 0; t < L; t++) {
+    const uAt = (s: number): number => u.data[(b * H + h) * L + s];
+    let s = 0;
+    for (let j = 0; j <= Math.min(t, Lk - 1); j++) s += k.data[(c * H + h) * Lk + j] * uAt(t - j);
+    for (let j = 0; j <= Math.min(Lk - 1, L - 2 - t); j++) s += k.data[((C + c) * H + h) * Lk + j] * uAt(t + 1 + j);
+    out.push(s);
+  }
+  return out;
+}
+
 conv('matches the fftconv.json fixtures (values and both gradients) for L = 1, 7, 64, 1000', () => {
   const file = loadFixture('fftconv');
   for (const c of file.cases) checkFixtureCase(c, ({ u, k }) => ({ y: fftConv(u, k) }), { atol: 1e-11, rtol: 1e-9 });
@@ -27,7 +46,7 @@ conv('matches the fftconv.json fixtures (values and both gradients) for L = 1, 7
 });
 
 conv('equals the direct sum for many L and kernel lengths, float64 and float32', () => {
-  for (const [L, Lk] of [[1, 1], [2, 2], [3, 2], [7, 7], [8, 3], [12, 12], [17, 5], [100, 100], [1000, 37], [1024, 1024], [4096, 64]]) {
+  for (const [L, Lk] of [[1, 1], [2, 2], [3, 2], [5, 5], [5, 2], [7, 7], [8, 3], [12, 12], [17, 5], [64, 64], [64, 17], [100, 100], [1000, 37], [1024, 1024], [4096, 64]]) {
     const u = rnd([2, 3, L], L);
     const k = rnd([2, 3, Lk], Lk + 1);
     const ref = direct(u, k);
@@ -65,9 +84,19 @@ conv('bidirectional: the δ-responses of SPEC 1.5', () => {
   allClose(fftConv(delta(3), k, { bidirectional: true }), [30, 20, 10, 1], { atol: 1e-14 });
 });
 
+conv('bidirectional equals the direct SPEC 1.5 sum for random u and k, Lk < L and Lk = L', () => {
+  for (const [L, Lk] of [[1, 1], [2, 1], [6, 3], [9, 4], [16, 5], [16, 16], [33, 7], [100, 41]]) {
+    const u = rnd([2, 3, L], 40 + L);
+    const k = rnd([4, 3, Lk], 50 + Lk); // C = 2
+    allClose(fftConv(u, k, { bidirectional: true }), directBidirectional(u, k), { atol: 1e-13 * Math.sqrt(Lk) * 4, rtol: 0 }, `L=${L} Lk=${Lk}`);
+  }
+});
+
 conv('gradcheck (channels, broadcast batch, bidirectional) and gradgradcheck', () => {
   checkGradGrad((u, k) => fftConv(u, k), [rnd([2, 3, 7], 5), rnd([3, 7], 6)]);
   checkGradGrad((u, k) => fftConv(u, k), [rnd([2, 2, 9], 7), rnd([3, 2, 4], 8)], {}, 'C = 3, Lk < L');
+  checkGradGrad((u, k) => fftConv(u, k), [rnd([2, 2, 8], 13), rnd([2, 8], 14)], {}, 'even L = 8, Lk = L');
+  checkGrad((u, k) => fftConv(u, k), [rnd([1, 2, 16], 15), rnd([2, 2, 5], 16)], {}, 'even L = 16, C = 2, Lk = 5');
   checkGrad((u, k) => fftConv(u, k, { bidirectional: true }), [rnd([2, 2, 6], 9), rnd([2, 2, 6], 10)], {}, 'bidirectional');
   checkGrad((u, k) => fftConv(u, k, { bidirectional: true }), [rnd([1, 1, 5], 11), rnd([4, 1, 3], 12)], {}, 'bidirectional C = 2, Lk < L');
 });

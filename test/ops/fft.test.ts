@@ -98,15 +98,27 @@ f('gradcheck and gradgradcheck of every transform at even, odd and prime n, with
   }
 });
 
-f('adjoint identities: <rfft x, G> = <x, rfft_vjp G> and <irfft X, g> = <X, irfft_vjp g>', () => {
-  const n = 10;
-  const x = rnd([n], 1);
-  const G = rnd([n / 2 + 1, 2], 2, {}).detach();
-  const X = fft.rfft(x);
-  sum(mul(X, G)).backward();
-  const lhs = sum(mul(X, G)).item();
-  const rhs = sum(mul(x.detach(), x.grad!)).item();
-  assert.ok(Math.abs(lhs - rhs) < 1e-12, `${lhs} vs ${rhs}`);
+f('adjoint identities (SPEC 1.8 item 6): <rfft x, G> = <x, rfft_vjp G> and <irfft X, g> = <X, irfft_vjp g>, even and odd n', () => {
+  for (const n of [10, 9, 64, 1]) {
+    const bins = Math.floor(n / 2) + 1;
+    const x = rnd([3, n], n);
+    const G = rnd([3, bins, 2], n + 1).detach();
+    const Xf = fft.rfft(x);
+    sum(mul(Xf, G)).backward();
+    const lhs = sum(mul(Xf, G)).item();
+    const rhs = sum(mul(x.detach(), x.grad!)).item();
+    assert.ok(Math.abs(lhs - rhs) < 1e-12, `rfft n=${n}: ${lhs} vs ${rhs}`);
+
+    // irfft is adjoint to its VJP on spectra with real DC and (even n) Nyquist, the ones it reads whole.
+    const X = rnd([3, bins, 2], n + 2);
+    for (let b = 0; b < 3; b++) { X.data[2 * b * bins + 1] = 0; if (n % 2 === 0) X.data[2 * b * bins + 2 * bins - 1] = 0; }
+    const g = rnd([3, n], n + 3).detach();
+    const y = fft.irfft(X, n);
+    sum(mul(y, g)).backward();
+    const lhs2 = sum(mul(y, g)).item();
+    const rhs2 = sum(mul(X.detach(), X.grad!)).item();
+    assert.ok(Math.abs(lhs2 - rhs2) < 1e-12, `irfft n=${n}: ${lhs2} vs ${rhs2}`);
+  }
 });
 
 /**
