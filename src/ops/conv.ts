@@ -11,6 +11,11 @@
 // The three are one family, closed under taking VJPs: each one's VJP is two calls of the
 // others (derived next to each), so all are fused FFT kernels and still differentiate to any
 // order. The sums over c (or b) happen in the frequency domain, before the inverse transform.
+// All three use the same n for given (L, Lk), so spectra pass between them: a primitive takes
+// the spectra of its two operands when its caller has them, and each VJP transforms its
+// upstream gradient once for both of its calls. A forward and first-order backward thus cost
+// 6 batches of FFTs (rfft u, rfft k, irfft; rfft ȳ, two irffts) instead of 9, at the price of
+// keeping U (and K) alive with the graph, about 2-4x the memory of u (and k).
 //
 // The bidirectional form (SPEC 1.5) adds an anti-causal kernel k1 whose first tap weighs the
 // next input: y_t += Σ_{j≥0} k1_j · u_{t+1+j}. It is the causal convolution of the reversed
@@ -98,24 +103,33 @@ function mulSpectra(acc: Storage, a: number, x: Storage, i: number, y: Storage, 
 
 // ---- the three primitives -----------------------------------------------------------------
 
+/** Spectra (rfft at the family's size n) of a primitive's two tensor operands, if already known. */
+type Known = [Storage | undefined, Storage | undefined];
+
 /** y[b,c,h] = u[b,h] ∗ k[c,h] (causal, first L samples): u [B, H, L], k [C, H, Lk] → [B, C, H, L]. */
-function causalConv(u: Tensor, k: Tensor): Tensor {
+function causalConv(u: Tensor, k: Tensor, known: Known = [undefined, undefined]): Tensor {
   const [B, H, L] = u.shape;
   const [C, , Lk] = k.shape;
   const n = fftSize(L + Lk - 1);
   const bins = n / 2 + 1;
-  const U = spectra(u.data, B * H, L, n, u.dtype);
-  const K = spectra(k.data, C * H, Lk, n, u.dtype);
+  const U = known[0] ?? spectra(u.data, B * H, L, n, u.dtype);
+  const K = known[1] ?? spectra(k.data, C * H, Lk, n, u.dtype);
   const Y = allocate(u.dtype, B * C * H * bins * 2);
   for (let b = 0; b < B; b++) for (let c = 0; c < C; c++) for (let h = 0; h < H; h++) {
     mulSpectra(Y, ((b * C + c) * H + h) * bins * 2, U, (b * H + h) * bins * 2, K, (c * H + h) * bins * 2, bins, false);
   }
   const out = inverse(Y, B * C * H, n, L, [B, C, H, L], u.dtype);
-  // ū = correlateInput(ȳ, k),  k̄ = correlateKernel(ȳ, u, Lk)   (SPEC 1.7)
-  return record(out, 'fftConv', [u, k], (g, needs) => [
-    needs[0] ? correlateInput(g, k) : null,
-    needs[1] ? correlateKernel(g, u, Lk) : null,
-  ]);
+  // ū = correlateInput(ȳ, k) needs K, k̄ = correlateKernel(ȳ, u, Lk) needs U (SPEC 1.7): keep
+  // each only if its gradient can be asked for.
+  const keepK = u.requiresGrad ? K : undefined;
+  const keepU = k.requiresGrad ? U : undefined;
+  return record(out, 'fftConv', [u, k], (g, needs) => {
+    const G = spectra(g.data, B * C * H, L, n, g.dtype);
+    return [
+      needs[0] ? correlateInput(g, k, [G, keepK]) : null,
+      needs[1] ? correlateKernel(g, u, Lk, [G, keepU]) : null,
+    ];
+  });
 }
 
 /**
@@ -123,22 +137,25 @@ function causalConv(u: Tensor, k: Tensor): Tensor {
  * VJP, from ⟨h̄, ū⟩ = Σ h̄[b,h,s] g[b,c,h,s+j] k[c,h,j]:
  *   ḡ = causalConv(h̄, k)   (t = s + j),     k̄ = correlateKernel(g, h̄, Lk).
  */
-function correlateInput(g: Tensor, k: Tensor): Tensor {
+function correlateInput(g: Tensor, k: Tensor, known: Known = [undefined, undefined]): Tensor {
   const [B, C, H, L] = g.shape;
   const Lk = k.shape[2];
   const n = fftSize(L + Lk - 1);
   const bins = n / 2 + 1;
-  const G = spectra(g.data, B * C * H, L, n, g.dtype);
-  const K = spectra(k.data, C * H, Lk, n, g.dtype);
+  const G = known[0] ?? spectra(g.data, B * C * H, L, n, g.dtype);
+  const K = known[1] ?? spectra(k.data, C * H, Lk, n, g.dtype);
   const Ubar = allocate(g.dtype, B * H * bins * 2);
   for (let b = 0; b < B; b++) for (let c = 0; c < C; c++) for (let h = 0; h < H; h++) {
     mulSpectra(Ubar, (b * H + h) * bins * 2, G, ((b * C + c) * H + h) * bins * 2, K, (c * H + h) * bins * 2, bins, true);
   }
   const out = inverse(Ubar, B * H, n, L, [B, H, L], g.dtype);
-  return record(out, 'fftConvGradInput', [g, k], (hbar, needs) => [
-    needs[0] ? causalConv(hbar, k) : null,
-    needs[1] ? correlateKernel(g, hbar, Lk) : null,
-  ]);
+  return record(out, 'fftConvGradInput', [g, k], (hbar, needs) => {
+    const Hb = spectra(hbar.data, B * H, L, n, g.dtype);
+    return [
+      needs[0] ? causalConv(hbar, k, [Hb, K]) : null,
+      needs[1] ? correlateKernel(g, hbar, Lk, [G, Hb]) : null,
+    ];
+  });
 }
 
 /**
@@ -146,19 +163,22 @@ function correlateInput(g: Tensor, k: Tensor): Tensor {
  * VJP, from ⟨κ̄, k̄⟩ = Σ κ̄[c,h,j] g[b,c,h,s+j] u[b,h,s]:
  *   ḡ = causalConv(u, κ̄)   (t = s + j),     ū = correlateInput(g, κ̄).
  */
-function correlateKernel(g: Tensor, u: Tensor, Lk: number): Tensor {
+function correlateKernel(g: Tensor, u: Tensor, Lk: number, known: Known = [undefined, undefined]): Tensor {
   const [B, C, H, L] = g.shape;
   const n = fftSize(L + Lk - 1);
   const bins = n / 2 + 1;
-  const G = spectra(g.data, B * C * H, L, n, g.dtype);
-  const U = spectra(u.data, B * H, L, n, g.dtype);
+  const G = known[0] ?? spectra(g.data, B * C * H, L, n, g.dtype);
+  const U = known[1] ?? spectra(u.data, B * H, L, n, g.dtype);
   const Kbar = allocate(g.dtype, C * H * bins * 2);
   for (let b = 0; b < B; b++) for (let c = 0; c < C; c++) for (let h = 0; h < H; h++) {
     mulSpectra(Kbar, (c * H + h) * bins * 2, G, ((b * C + c) * H + h) * bins * 2, U, (b * H + h) * bins * 2, bins, true);
   }
   const out = inverse(Kbar, C * H, n, Lk, [C, H, Lk], g.dtype);
-  return record(out, 'fftConvGradKernel', [g, u], (kbar, needs) => [
-    needs[0] ? causalConv(u, kbar) : null,
-    needs[1] ? correlateInput(g, kbar) : null,
-  ]);
+  return record(out, 'fftConvGradKernel', [g, u], (kbar, needs) => {
+    const Kb = spectra(kbar.data, C * H, Lk, n, g.dtype);
+    return [
+      needs[0] ? causalConv(u, kbar, [U, Kb]) : null,
+      needs[1] ? correlateInput(g, kbar, [G, Kb]) : null,
+    ];
+  });
 }

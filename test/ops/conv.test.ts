@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fftConv, tensor, zeros, ShapeError, DTypeError, type Tensor } from '../../src/index.js';
+import { fftConv, tensor, zeros, sum, mul, getBackend, setBackend, ShapeError, DTypeError, type Tensor } from '../../src/index.js';
 import { allClose } from '../helpers/close.js';
 import { checkGrad, checkGradGrad, rnd } from '../helpers/check.js';
 import { checkFixtureCase, loadFixture } from '../helpers/fixtures.js';
@@ -99,6 +99,53 @@ conv('gradcheck (channels, broadcast batch, bidirectional) and gradgradcheck', (
   checkGrad((u, k) => fftConv(u, k), [rnd([1, 2, 16], 15), rnd([2, 2, 5], 16)], {}, 'even L = 16, C = 2, Lk = 5');
   checkGrad((u, k) => fftConv(u, k, { bidirectional: true }), [rnd([2, 2, 6], 9), rnd([2, 2, 6], 10)], {}, 'bidirectional');
   checkGrad((u, k) => fftConv(u, k, { bidirectional: true }), [rnd([1, 1, 5], 11), rnd([4, 1, 3], 12)], {}, 'bidirectional C = 2, Lk < L');
+});
+
+conv('forward + backward: 6 batches of FFTs (spectra of u and k kept, rfft of ȳ shared), gradients unchanged', () => {
+  const js = getBackend();
+  let calls = 0;
+  const counting = {
+    name: 'counting', matmul: js.matmul,
+    fft: (a: Parameters<typeof js.fft>[0]) => { calls++; js.fft(a); },
+    rfft: (a: Parameters<typeof js.rfft>[0]) => { calls++; js.rfft(a); },
+    irfft: (a: Parameters<typeof js.irfft>[0]) => { calls++; js.irfft(a); },
+  };
+  const w = rnd([2, 3, 3, 10], 21).detach();
+  // Both, then each one alone, requiring grad: forward 3 batches, rfft(ȳ) 1, one irfft per gradient.
+  for (const [uGrad, kGrad, expected] of [[true, true, 6], [false, true, 5], [true, false, 5]] as const) {
+    const make = (): [Tensor, Tensor] => {
+      const u = rnd([2, 3, 10], 19);
+      const k = rnd([3, 3, 6], 20);
+      u.requiresGrad = uGrad;
+      k.requiresGrad = kGrad;
+      return [u, k];
+    };
+    const [u0, k0] = make(); // reference gradients, from the direct sums of SPEC 1.7
+    const [u, k] = make();
+    setBackend(counting);
+    try {
+      calls = 0;
+      sum(mul(fftConv(u, k), w)).backward();
+      assert.is(calls, expected, `FFT batches with u ${uGrad ? '' : 'not '}and k ${kGrad ? '' : 'not '}requiring grad`);
+    } finally {
+      setBackend(js);
+    }
+    // ū_s = Σ_c Σ_t w[b,c,h,t] k[c,h,t−s],  k̄_j = Σ_b Σ_t w[b,c,h,t] u[b,h,t−j]
+    const ubar: number[] = [];
+    for (let b = 0; b < 2; b++) for (let h = 0; h < 3; h++) for (let s = 0; s < 10; s++) {
+      let acc = 0;
+      for (let c = 0; c < 3; c++) for (let t = s; t < Math.min(10, s + 6); t++) acc += w.data[((b * 3 + c) * 3 + h) * 10 + t] * k0.data[(c * 3 + h) * 6 + t - s];
+      ubar.push(acc);
+    }
+    const kbar: number[] = [];
+    for (let c = 0; c < 3; c++) for (let h = 0; h < 3; h++) for (let j = 0; j < 6; j++) {
+      let acc = 0;
+      for (let b = 0; b < 2; b++) for (let t = j; t < 10; t++) acc += w.data[((b * 3 + c) * 3 + h) * 10 + t] * u0.data[(b * 3 + h) * 10 + t - j];
+      kbar.push(acc);
+    }
+    if (uGrad) allClose(u.grad!, ubar, { atol: 1e-13 }, 'ū'); else assert.is(u.grad, null);
+    if (kGrad) allClose(k.grad!, kbar, { atol: 1e-13 }, 'k̄'); else assert.is(k.grad, null);
+  }
 });
 
 conv('bad input: ranks, channel mismatch, kernel longer than the input, dtypes, odd bidirectional channels', () => {
