@@ -4,8 +4,8 @@
 // correlations of its VJP (ū_s = Σ_t g_t k_{t−s}, k̄_j = Σ_t g_t u_{t−j}, SPEC 1.7), with g = 1
 // as `sum(y).backward()` seeds it.
 // The direct sums take up to seconds per call, so they are timed by hand (one warm-up call, then
-// the mean of `directReps` calls) rather than through tinybench, whose 16 warm-up iterations
-// would take minutes. They are measured up to L = 4096; beyond that their time is extrapolated
+// the mean of 3 calls, or 1 once a call takes over half a second) rather than through tinybench,
+// whose 16 warm-up iterations would take minutes. They are measured up to L = 4096; beyond that their time is extrapolated
 // as L² from the largest measured length (marked "est."), because a measured run would take minutes.
 //   node --expose-gc build/bench/conv.bench.js [L ...]   only the given lengths
 
@@ -17,7 +17,6 @@ const g = new Generator(3);
 const requested = process.argv.slice(2).map(Number).filter((L) => Number.isInteger(L) && L > 0);
 const lengths = requested.length > 0 ? requested : [256, 512, 1024, 2048, 4096, 8192, 16384];
 const directLimit = 4096;
-const directReps = 3;
 
 /** y_t = Σ_{j≤t} k_j u_{t−j}, per channel: u, k [H, L] → [H, L]. */
 function directConv(u: Float32Array, k: Float32Array, L: number): Float32Array {
@@ -47,9 +46,11 @@ function directCorrelate(gy: Float32Array, x: Float32Array, L: number): Float32A
   return out;
 }
 
-/** Mean milliseconds of `reps` calls after one warm-up call. */
-function timeDirect(fn: () => unknown, reps: number): number {
+/** Mean milliseconds of 3 calls (1 if the warm-up call took over 500 ms) after one warm-up call. */
+function timeDirect(fn: () => unknown): number {
+  const warm = performance.now();
   fn();
+  const reps = performance.now() - warm > 500 ? 1 : 3;
   const start = performance.now();
   for (let i = 0; i < reps; i++) fn();
   return (performance.now() - start) / reps;
@@ -75,8 +76,8 @@ for (const L of lengths) {
     const ones = new Float32Array(H * L).fill(1);
     direct = {
       L,
-      forward: timeDirect(() => directConv(ud, kd, L), directReps),
-      forwardBackward: timeDirect(() => [directConv(ud, kd, L), directCorrelate(ones, kd, L), directCorrelate(ones, ud, L)], directReps),
+      forward: timeDirect(() => directConv(ud, kd, L)),
+      forwardBackward: timeDirect(() => [directConv(ud, kd, L), directCorrelate(ones, kd, L), directCorrelate(ones, ud, L)]),
     };
     lastDirect = direct;
   } else {
