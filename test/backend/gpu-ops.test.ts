@@ -1,14 +1,20 @@
-// The matmul, FFT and fftConv op suites again, with the gpu backend selected (thresholds 0, so
-// every float32 kernel call it can take runs on gpu.js), then float32 op-level checks against
-// the js backend: forward values and gradients of matmul, fft/ifft/rfft/irfft and fftConv.
+// The matmul, FFT and fftConv op suites again, each call also checked on gpu.js, then float32
+// op-level checks with the gpu backend itself selected: forward values and gradients of matmul,
+// fft/ifft/rfft/irfft and fftConv against the js backend.
+//
+// The op suites are mostly float64, which the gpu backend hands to js by design (measured: the
+// matmul suite made 4 gpu.js calls of 6101, fft 0 of 10717, fftConv 30 of 10695), so they re-run
+// under a checking backend (gpu-check.ts): every call runs js on the real arguments, whose result
+// the op uses, and, for up to MAX_SHAPES shapes per kernel family in each suite (each admitted on
+// its ADMIT_AFTER-th call), also the gpu.js kernels on float32 copies, compared within float32
+// tolerance; a disagreement throws.
+// After each suite a test asserts how many calls gpu.js checked.
 //
 // The op suites are re-imported, not copied: a query string makes a new module instance of each
-// test file, and uvu's runner queues the suites it registers in this file's group, between the
-// suite that selects the gpu backend and the one that checks it ran and restores js. (Both run
-// in order inside this group, so no other test file ever sees the gpu backend.) The op suites
-// are mostly float64, which the gpu backend hands to js by design; their float32 cases (matmul,
-// fftConv) and the checks below are what reach the gpu.js kernels, and the last test says how
-// many calls did.
+// test file, and uvu's runner queues the suites it registers in this file's group, in order:
+// the suite that selects the checking backend, then per op file its suites and the count check,
+// then the float32 suite, whose last test restores js. (All run in order inside this group, so
+// no other test file ever sees these backends.)
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -17,18 +23,51 @@ import { jsBackend } from '../../src/backend/js/index.js';
 import { createGpuBackend } from '../../src/backend/gpu/index.js';
 import { allClose } from '../helpers/close.js';
 import { rnd } from '../helpers/check.js';
+import { type CheckCounts, checkingBackend } from './gpu-check.js';
 
 const gpu = createGpuBackend({ thresholds: { matmul: 0, fft: 0 } });
 
-const select = suite('gpu backend selected for the op suites');
-select('setBackend(gpu backend)', () => {
-  setBackend(gpu);
-  assert.is(getBackend(), gpu);
+/**
+ * Shapes checked per kernel family and suite. Each costs a gpu.js compile (one kernel for matmul,
+ * a plan of up to six for an FFT) of 10-80 ms per kernel on webasm; at most the gpu backend's
+ * cache size (16), so no checked kernel is evicted and recompiled.
+ */
+const MAX_SHAPES = 16;
+/**
+ * A shape is admitted on its third call: the suites use most shapes once or twice (those would
+ * cost a compile for a single check) and a few small gradcheck shapes hundreds of times. Measured
+ * on the three suites, this checks 40-90 % of the calls that gpu.js can take.
+ */
+const ADMIT_AFTER = 3;
+const checking = checkingBackend(gpu, MAX_SHAPES, ADMIT_AFTER);
+
+const select = suite('op suites: checking backend (js, and gpu.js on float32 copies) selected');
+select('setBackend(checking backend)', () => {
+  setBackend(checking);
+  assert.is(getBackend(), checking);
 });
 select.run();
 
+/** Fewest gpu.js-checked calls each re-run suite must make, per Backend method it uses. */
+const expected: Record<string, Partial<Record<keyof CheckCounts['checked'], number>>> = {
+  matmul: { matmul: 1000 },
+  fft: { fft: 1000, rfft: 500, irfft: 500 },
+  conv: { rfft: 1000, irfft: 1000 },
+};
+
 for (const file of ['matmul', 'fft', 'conv']) {
-  await import(`${new URL(`../ops/${file}.test.js`, import.meta.url).href}?backend=gpu`);
+  await import(`${new URL(`../ops/${file}.test.js`, import.meta.url).href}?backend=gpu-check`);
+  const count = suite(`op suite ${file}: calls checked on gpu.js`);
+  count(`many calls ran on gpu.js kernels too, and agreed with js`, () => {
+    const { checked, skipped, shapes } = checking.counts;
+    const summary = JSON.stringify({ checked, skipped, shapes });
+    checking.reset();
+    for (const [call, least] of Object.entries(expected[file])) {
+      assert.ok(checked[call as keyof typeof checked] >= least!, `${call}: want at least ${least} checked calls: ${summary}`);
+    }
+    assert.equal(gpu.info.kernelFallbacks, { matmul: null, fft: null }, summary);
+  });
+  count.run();
 }
 
 /** A float32 leaf tensor with uniform values in (−1, 1). */
@@ -71,6 +110,15 @@ const fftRel = (n: number): number => 3e-7 * Math.max(2, Math.log2(n));
 
 const f32 = suite('float32 ops: gpu backend vs js, values and gradients');
 
+/** gpu.info.runs when this suite starts: the checks above ran gpu.js too, so count from here. */
+let runsBefore = structuredClone(gpu.info.runs);
+
+f32('select the gpu backend itself', () => {
+  runsBefore = structuredClone(gpu.info.runs);
+  setBackend(gpu);
+  assert.is(getBackend(), gpu);
+});
+
 f32('matmul: batched, broadcast, transposed', () => {
   sameOnBothBackends('matmul [2,3,8,16]·[16,5]', matmul, [rnd32([2, 3, 8, 16], 1), rnd32([16, 5], 2)], 2e-6);
   sameOnBothBackends('mm transposed', (a, b) => mm(a, b, true, true), [rnd32([4, 33, 17], 3), rnd32([9, 33], 4)], 2e-6);
@@ -91,12 +139,16 @@ f32('fftConv: channels, long sequences, bidirectional', () => {
   sameOnBothBackends('fftConv bidirectional', (u, k) => fftConv(u, k, { bidirectional: true }), [rnd32([2, 3, 100], 9), rnd32([2, 3, 100], 10)], fftRel(256));
 });
 
-f32('the gpu.js kernels really ran (and nothing fell back); js restored', () => {
+f32('the gpu.js kernels really ran (and nothing fell back), float64 went to js; js restored', () => {
   try {
     const { runs, kernelFallbacks, kernelClass, mode } = gpu.info;
     assert.equal(kernelFallbacks, { matmul: null, fft: null });
-    for (const call of ['matmul', 'fft', 'rfft', 'irfft'] as const) assert.ok(runs[call].gpu > 0, `${call}: ${JSON.stringify(runs[call])}`);
-    assert.ok(runs.matmul.js > 0, 'the float64 op tests went to js');
+    for (const call of ['matmul', 'fft', 'rfft', 'irfft'] as const) {
+      assert.ok(runs[call].gpu > runsBefore[call].gpu, `${call}: ${JSON.stringify(runs[call])}, before this suite ${JSON.stringify(runsBefore[call])}`);
+    }
+    const jsBefore = runs.matmul.js;
+    matmul(rnd([3, 4], 1), rnd([4, 5], 2)); // float64
+    assert.is(runs.matmul.js, jsBefore + 1, 'a float64 matmul goes to js');
     assert.ok(kernelClass.matmul !== 'CPUKernel' || mode === 'cpu', `${mode}: ${kernelClass.matmul}`);
   } finally {
     setBackend('js');
