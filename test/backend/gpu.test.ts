@@ -1,10 +1,11 @@
 // Parity of every gpu.js kernel with js on random float32 inputs, with the thresholds forced to
 // 0 so the gpu path really runs: matmul (square, non-square, odd, 1×1, transposes, batches,
 // broadcast and padded strides, batches split over launches), complex FFT (n = 2..2^14, both
-// directions, batched, in place), rfft and irfft (n = 4..2^14). The mode gpu.js picked is
-// asserted, and so is the kernel class that ran, so a silent degradation to gpu.js's cpu
-// backend fails here. A few cases also run under gpu.js's own `cpu` mode (its JS transpiler).
-// Dispatch: float64 and non-power-of-two lengths stay on js, and bad arguments get js's errors.
+// directions, batched, in place; 2^16 and 2^18), rfft and irfft (n = 4..2^14; rfft 2^16, irfft
+// 2^18). The mode gpu.js picked is asserted, and so is the kernel class that ran, so a silent
+// degradation to gpu.js's cpu backend fails here. A few cases also run under gpu.js's own `cpu`
+// mode (its JS transpiler). Dispatch: float64 and non-power-of-two lengths stay on js, and bad
+// arguments get js's errors.
 //
 // This file never imports src/gpu.ts (the entry): importing it registers setBackend('gpu'),
 // and test/backend/backend.test.ts checks the unregistered state in this same process.
@@ -129,6 +130,15 @@ ft('a long FFT: 2^16, forward and back', () => {
   for (let i = 0; i < 2 * n; i++) worst = Math.max(worst, Math.abs(y[i] - x[i]));
   assert.ok(worst < 1e-5, `round trip error ${worst}`);
   fftAgrees(gpu, 'rfft', n, 1, 'rfft 2^16');
+});
+
+ft('the longest FFTs the benchmark times: complex fft and irfft of 2^18 against js', () => {
+  const n = 2 ** 18;
+  const runs = [gpu.info.runs.fft.gpu, gpu.info.runs.irfft.gpu];
+  fftAgrees(gpu, 'fft', n, 1, 'fft 2^18');
+  fftAgrees(gpu, 'irfft', n, 1, 'irfft 2^18', { scale: 1 / n });
+  assert.equal([gpu.info.runs.fft.gpu, gpu.info.runs.irfft.gpu], [runs[0] + 1, runs[1] + 1]);
+  ranInMode(gpu, 'fft');
 });
 
 ft('in place, and batches split over launches', () => {
