@@ -3,11 +3,13 @@
 // loaded module whose path runs through a gpu.js package: the CommonJS cache, which holds gpu.js
 // however it was reached (require, or import of a CommonJS module), plus the ESM loader's view
 // via a resolve hook that logs every resolved URL. The positive cases prove the probe can see
-// gpu.js, so the negative one can fail.
+// gpu.js, so the negative one can fail. Also: package.json tells bundlers that the gpu entry, and
+// only it, has side effects (it registers the backend as it loads).
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const build = fileURLToPath(new URL('../../src/', import.meta.url));
@@ -60,6 +62,18 @@ test("setBackend('gpu') after importing the entry loads it too", () => {
     setBackend('gpu');
     if (getBackend().name !== 'gpu') throw new Error('not installed');`);
   assert.ok(loaded.length > 0);
+});
+
+test('package.json: the gpu entry, which registers the backend on load, is the one file with side effects', () => {
+  const root = new URL('../../../', import.meta.url); // build/test/backend -> the package root
+  const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
+    exports: Record<string, { default: string }>; sideEffects: unknown;
+  };
+  // With "sideEffects": false a bundler may drop a bare `import 'longconv/gpu'`, and with it the
+  // registration that setBackend('gpu') needs.
+  assert.equal(pkg.sideEffects, [pkg.exports['./gpu'].default]);
+  assert.is(pkg.exports['./gpu'].default, './dist/gpu.js'); // tsconfig.json: src/gpu.ts -> dist/gpu.js
+  assert.match(readFileSync(new URL('src/gpu.ts', root), 'utf8'), /^registerGpuBackend\(/m);
 });
 
 test.run();
