@@ -17,6 +17,8 @@ export type {
 } from './backend/gpu/index.js';
 
 let shared: GpuBackend | null = null;
+/** The backend the last useGpu(opts) created, destroyed when a later useGpu replaces it. */
+let own: GpuBackend | null = null;
 
 /** The backend setBackend('gpu') and useGpu() use: created on first use, with default options. */
 function sharedBackend(): GpuBackend {
@@ -28,10 +30,15 @@ registerGpuBackend(sharedBackend);
 
 /**
  * Run kernels on gpu.js from now on: the shared default backend, or a new one with `opts`.
- * Returns it, so its `info` (mode, fallback reasons, where calls ran) can be read.
+ * Returns it, so its `info` (mode, fallback reasons, where calls ran) can be read. Each call
+ * destroys the backend the previous useGpu(opts) created (each holds a gpu.js instance and its
+ * kernels); the shared one is kept. For a backend of your own that lives on, use
+ * createGpuBackend and setBackend.
  */
 export function useGpu(opts?: GpuBackendOptions): GpuBackend {
   const backend = opts === undefined ? sharedBackend() : createGpuBackend(opts);
+  own?.destroy();
+  own = opts === undefined ? null : backend;
   setBackend(backend);
   return backend;
 }

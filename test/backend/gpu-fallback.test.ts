@@ -3,7 +3,8 @@
 // refuses, webgpu (asynchronous only), a kernel that fails to build, one that fails on a later
 // run, one that gpu.js quietly degrades to its cpu backend, and a mode nobody has measured.
 // Every time: correct numbers (js's), the reason in `info`, one console.warn per reason.
-// Also: the entry's registration, so that setBackend('gpu') and useGpu() work once imported.
+// Also: the entry's registration, so that setBackend('gpu') and useGpu() work once imported, and
+// destroy(), which frees the gpu.js instance (checked on a fake one that counts).
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -165,6 +166,77 @@ entry("after importing the entry, setBackend('gpu') and useGpu() install the gpu
     setBackend('js');
   }
   assert.is(getBackend(), jsBackend);
+});
+
+/** A fake gpu.js (real webasm kernels inside) whose instances count destroy() calls. */
+function countingGpu(destroyResult: () => unknown = () => Promise.resolve()): { GPU: GpuJsConstructor; made: { destroyed: number }[] } {
+  const made: { destroyed: number }[] = [];
+  const Base = fakeGpu('WebAssemblyKernel', (real, _call, args) => real()(...args), new GPU({ mode: 'webasm' }));
+  class Counting extends Base {
+    destroyed = 0;
+    constructor() {
+      super();
+      made.push(this);
+    }
+    override destroy(): unknown {
+      this.destroyed++;
+      return destroyResult();
+    }
+  }
+  return { GPU: Counting, made };
+}
+
+entry('destroy() destroys the gpu.js instance once; later calls run on js, with the reason', () => {
+  const { GPU: Counting, made } = countingGpu();
+  const b = createGpuBackend({ GPU: Counting, thresholds: zero });
+  matmulAgrees(b, { m: 5, k: 6, n: 7 }, 'before destroy');
+  assert.equal([made.length, made[0].destroyed, b.info.runs.matmul.gpu], [1, 0, 1]);
+  b.destroy();
+  b.destroy();
+  assert.is(made[0].destroyed, 1);
+  assert.equal([b.info.mode, b.info.fallbackReason], ['none', 'the backend was destroyed (destroy() was called)']);
+  matmulAgrees(b, { m: 5, k: 6, n: 7 }, 'after destroy');
+  fftAgrees(b, 'fft', 16, 1, 'after destroy');
+  assert.equal([b.info.runs.matmul, b.info.runs.fft], [{ gpu: 1, js: 1 }, { gpu: 0, js: 1 }]);
+  warnings(() => createGpuBackend({ mode: 'webgl2' })).result.destroy(); // no gpu.js instance: nothing to do
+});
+
+entry('a gpu.js destroy that throws or rejects is warned, not thrown', async () => {
+  const throwing = createGpuBackend({ GPU: countingGpu(() => { throw new Error('simulated sync'); }).GPU });
+  const rejecting = createGpuBackend({ GPU: countingGpu(() => Promise.reject(new Error('simulated async'))).GPU });
+  const { messages } = warnings(() => {
+    throwing.destroy();
+    rejecting.destroy();
+  });
+  const later = await new Promise<string[]>((resolve) => {
+    const got: string[] = [];
+    const original = console.warn;
+    console.warn = (m: unknown) => { got.push(String(m)); };
+    setTimeout(() => { console.warn = original; resolve(got); }, 0);
+  });
+  assert.equal(messages, ['longconv/gpu: gpu.js could not be destroyed: simulated sync']);
+  assert.equal(later, ['longconv/gpu: gpu.js could not be destroyed: simulated async']);
+});
+
+entry('each useGpu(opts) destroys the backend the previous useGpu(opts) made; the shared one is kept', async () => {
+  const { useGpu } = await import('../../src/gpu.js');
+  const { GPU: Counting, made } = countingGpu();
+  try {
+    useGpu({ thresholds: zero }); // whatever an earlier useGpu(opts) left is destroyed here
+    const first = useGpu({ GPU: Counting, thresholds: zero });
+    const second = useGpu({ GPU: Counting, thresholds: zero });
+    assert.equal(made.map((g) => g.destroyed), [1, 0]);
+    assert.is(first.info.mode, 'none');
+    assert.is(getBackend(), second);
+    matmulAgrees(second, { m: 4, k: 4, n: 4 }, 'the current one still runs gpu.js');
+    assert.is(second.info.runs.matmul.gpu, 1);
+    const shared = useGpu();
+    assert.equal(made.map((g) => g.destroyed), [1, 1]);
+    assert.ok(useGpu() === shared && shared.info.mode !== 'none');
+    assert.equal(made.map((g) => g.destroyed), [1, 1]);
+  } finally {
+    setBackend('js');
+  }
 });
 
 entry.run();

@@ -12,6 +12,8 @@
 // its cpu backend, that kernel family (matmul, or the FFTs) switches to js for good, the call is
 // recomputed on js, and the reason lands in `info.kernelFallbacks`. Each reason is printed once
 // per process with console.warn. Results are never wrong and never silently different.
+// destroy() frees the kernels and the gpu.js instance (gpu.js keeps every kernel it built, and
+// on GL a context, until its instance is destroyed); the backend then runs everything on js.
 
 import type { Backend, FftArgs, MatmulArgs } from '../backend.js';
 import { jsBackend } from '../js/index.js';
@@ -41,9 +43,9 @@ type Call = 'matmul' | 'fft' | 'rfft' | 'irfft';
 
 /** What the backend got, live: read it after calls to see where they ran. */
 export interface GpuInfo {
-  /** The mode gpu.js runs kernels in, or 'none' when gpu.js is unusable and everything runs on js. */
+  /** The mode gpu.js runs kernels in, or 'none' when gpu.js is unusable (or destroyed) and everything runs on js. */
   readonly mode: GpuJsMode | 'none';
-  /** Why everything runs on js (gpu.js missing, the mode refused, …), or null. */
+  /** Why everything runs on js (gpu.js missing, the mode refused, the backend destroyed, …), or null. */
   readonly fallbackReason: string | null;
   /** Per kernel family, why it switched to js after a failure, or null while it works. */
   readonly kernelFallbacks: Readonly<Record<GpuKernelFamily, string | null>>;
@@ -60,6 +62,12 @@ export interface GpuBackend extends Backend {
   readonly info: GpuInfo;
   /** Destroy the built kernels (GL textures included); later calls build them again. */
   release(): void;
+  /**
+   * Destroy the built kernels and the gpu.js instance (its own destroy(), which finishes
+   * asynchronously; a failure there is warned once). Every later call runs on js, with mode
+   * 'none' and the reason in `info.fallbackReason`. Calling it again does nothing.
+   */
+  destroy(): void;
 }
 
 const MODES: readonly string[] = ['gpu', 'headlessgl', 'webgl2', 'webgl', 'webgpu', 'webasm', 'cpu'];
@@ -119,8 +127,8 @@ export function createGpuBackend(opts: GpuBackendOptions = {}): GpuBackend {
   const chosen = ready === null ? null : thresholdsFor(ready.mode, opts.thresholds);
   const runs = { matmul: { gpu: 0, js: 0 }, fft: { gpu: 0, js: 0 }, rfft: { gpu: 0, js: 0 }, irfft: { gpu: 0, js: 0 } };
   const info = {
-    mode: ready?.mode ?? ('none' as const),
-    fallbackReason: typeof host === 'string' ? host : null,
+    mode: ready?.mode ?? ('none' as GpuJsMode | 'none'),
+    fallbackReason: typeof host === 'string' ? host : null as string | null,
     kernelFallbacks: { matmul: null as string | null, fft: null as string | null },
     kernelClass: { matmul: null as string | null, fft: null as string | null },
     thresholds: chosen?.thresholds ?? { matmul: Infinity, fft: Infinity, source: 'gpu.js unavailable' },
@@ -128,8 +136,9 @@ export function createGpuBackend(opts: GpuBackendOptions = {}): GpuBackend {
   };
   if (info.fallbackReason !== null) warnOnce(`${info.fallbackReason}; every kernel runs on js`);
   if (chosen?.warning) warnOnce(chosen.warning);
-  const matmulKernels = ready === null ? null : new GpuMatmul(ready);
-  const fftKernels = ready === null ? null : new GpuFft(ready);
+  // Set to null by destroy(): every path below already sends calls to js when these are null.
+  let matmulKernels = ready === null ? null : new GpuMatmul(ready);
+  let fftKernels = ready === null ? null : new GpuFft(ready);
 
   /** Switch a family to js for good after `e`, and say so once. */
   const fail = (family: GpuKernelFamily, e: unknown): void => {
@@ -197,6 +206,22 @@ export function createGpuBackend(opts: GpuBackendOptions = {}): GpuBackend {
     release: () => {
       matmulKernels?.clear();
       fftKernels?.clear();
+    },
+    destroy: () => {
+      if (ready === null || matmulKernels === null) return; // no gpu.js, or destroyed already
+      matmulKernels.clear();
+      fftKernels?.clear();
+      matmulKernels = null;
+      fftKernels = null;
+      info.mode = 'none';
+      info.fallbackReason = 'the backend was destroyed (destroy() was called)';
+      const failed = (e: unknown): void => warnOnce(`gpu.js could not be destroyed: ${describe(e)}`);
+      try {
+        const done = ready.gpu.destroy?.(); // gpu.js 2.x: a Promise (it tears down on a later tick)
+        if (typeof (done as PromiseLike<unknown> | undefined)?.then === 'function') (done as PromiseLike<unknown>).then(undefined, failed);
+      } catch (e) {
+        failed(e);
+      }
     },
   };
 }
