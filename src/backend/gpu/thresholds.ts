@@ -28,6 +28,8 @@ const BENCH = 'bench/gpu.bench.ts';
 /** Measured per mode; a mode not listed here has not been measured. */
 export const MEASURED: Partial<Record<GpuJsMode, GpuThresholds>> = {
   // 2026-11-22, matmul 64..1024, FFT 2^8..2^18, three runs: js 1.7-7x faster at matmul, 7-25x at FFT.
+  // 2026-12-05, the same plus 16 batched 128² matmuls and rfft 2^14 × 8, one run at load 8-10:
+  // js 1.9-3.7x faster at matmul, 7.8-37x at FFT.
   webasm: { matmul: Infinity, fft: Infinity, source: `${BENCH}, 2026-11-22, 2-core x86, Node 20.20.2: js faster at every size` },
   // 2026-11-22, same sizes, two runs: js 2.4-14x faster at matmul, 17-33x at FFT.
   cpu: { matmul: Infinity, fft: Infinity, source: `${BENCH}, 2026-11-22, 2-core x86, Node 20.20.2: js faster at every size` },
