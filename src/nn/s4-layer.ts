@@ -25,6 +25,7 @@ import { type Tensor } from '../tensor/tensor.js';
 import { narrow, reshape } from '../ops/shape.js';
 import { makeDPLR } from './s4/dplr.js';
 import { type DPLRParams, cTilde, kernelDPLR } from './s4/kernel-dplr.js';
+import { cFromCtilde } from './s4/kernel-naive.js';
 import { discreteDPLR, stepDPLR } from './s4/step.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
@@ -66,11 +67,23 @@ export class DPLRKernel extends Module implements SSMKernelModule {
     this.B = new Parameter(repeatCopies(dplr.B, cfg), hints);
     const C = complexNormal([Cp, H, N / 2], cfg); // the original C  [C', H, N2, 2]
     this.C = new Parameter(C);
-    noGrad(() => {
-      const { Lambda, P, B, logDt } = this.params();
-      const Ctilde = cTilde({ Lambda, P, B, C: reshape(C, [Cp * H, N / 2, 2]), logDt }, this.lMax); // [C'·H, N2, 2]
-      this.C.data.set(Ctilde.data);
-    });
+    noGrad(() => this.C.data.set(cTilde({ ...this.systemParams(), C }, this.lMax).data)); // C̃  [C', H, N2, 2]
+  }
+
+  /**
+   * The H distinct SSMs: Λ, P, B [S or H, N2, 2] and log Δ [H] of row h (copy h mod S). Ā depends
+   * on these only, not on the channel, so the dense C̃ ↔ C conversions use them once per h.
+   */
+  systemParams(): Omit<DPLRParams, 'C' | 'Ctilde'> {
+    const H = this.dModel;
+    const N2 = this.dState / 2;
+    const S = this.Areal.shape[0];
+    return {
+      Lambda: tileRows(lambdaOf(this.Areal, this.Aimag), H), //             [S or H, N2, 2]
+      P: tileRows(reshape(this.P, [S, N2, 2]), H), //                      [S or H, N2, 2]
+      B: tileRows(reshape(this.B, [S, N2, 2]), H), //                      [S or H, N2, 2]
+      logDt: this.logDt, //                                                [H]
+    };
   }
 
   /** The parameters as kernelDPLR wants them for the C'·H rows: Λ, P, B [S or C'·H, N2, 2], C̃ [C'·H, N2, 2], log Δ [C'·H]. */
@@ -96,7 +109,9 @@ export class DPLRKernel extends Module implements SSMKernelModule {
   }
 
   recurrence(): Recurrence {
-    const ssm = discreteDPLR(this.params(), this.lMax); // D, D⊙P, ρ, 4/Δ and C = C̃(I − Ā^lMax)⁻¹, float64
+    const R = this.channels * this.dModel;
+    const C = cFromCtilde({ ...this.systemParams(), Ctilde: this.C }, this.lMax); // C = C̃(I − Ā^lMax)⁻¹, one solve per h  [C', H, N2, 2]
+    const ssm = discreteDPLR({ ...this.params(), Ctilde: undefined, C: reshape(C, [R, this.dState / 2, 2]) }, this.lMax); // D, D⊙P, ρ, 4/Δ, C, float64
     return (x, u) => stepDPLR(ssm, x, u);
   }
 }

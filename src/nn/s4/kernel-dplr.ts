@@ -20,7 +20,7 @@
 import { ShapeError, fmt } from '../../tensor/errors.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { eye, zerosLike } from '../../tensor/create.js';
-import { add, cdiv, cmul, complex, concat, conj, div, exp, expand, imag, matmul, mul, narrow, neg, real, reshape, stack, sub, sum, unsqueeze } from '../../ops/index.js';
+import { add, cdiv, cmul, complex, concat, conj, div, exp, expand, imag, matmul, mul, narrow, neg, real, reshape, stack, sub, sum, transpose, unsqueeze } from '../../ops/index.js';
 import { irfft } from '../../ops/fft.js';
 import { cauchy } from './cauchy.js';
 
@@ -41,8 +41,11 @@ export interface DPLRParams {
 
 const ONE = new Tensor(new Float64Array([1, 0]), [2]); // the complex number 1
 
-/** Check the shapes, move to float64 and broadcast the complex parameters to [H, N2, 2]. */
-export function prepare(op: string, p: DPLRParams): { Lambda: Tensor; P: Tensor; B: Tensor; C: Tensor | null; Ctilde: Tensor | null; dt: Tensor; H: number; N2: number } {
+/**
+ * Check the shapes, move to float64 and broadcast the complex parameters to [H, N2, 2]. With
+ * `channels`, C or C̃ may instead carry leading channel axes, [..., H, N2, 2] (kept as given).
+ */
+export function prepare(op: string, p: DPLRParams, opts: { channels?: boolean } = {}): { Lambda: Tensor; P: Tensor; B: Tensor; C: Tensor | null; Ctilde: Tensor | null; dt: Tensor; H: number; N2: number } {
   if (p.logDt.ndim !== 1) throw new ShapeError(`${op}: logDt must be [H], got ${fmt(p.logDt.shape)}`);
   if ((p.C === undefined) === (p.Ctilde === undefined)) throw new RangeError(`${op}: give exactly one of C and Ctilde`);
   const H = p.logDt.shape[0];
@@ -54,10 +57,17 @@ export function prepare(op: string, p: DPLRParams): { Lambda: Tensor; P: Tensor;
     const x64 = x.to('float64');
     return x.ndim === 3 && x.shape[0] === H ? x64 : expand(x64, [H, N2, 2]);
   };
+  const rows = (name: string, x: Tensor | undefined): Tensor | null => {
+    if (x === undefined) return null;
+    if (!opts.channels || x.ndim <= 3) return full(name, x);
+    if (x.shape[x.ndim - 3] !== H || x.shape[x.ndim - 2] !== N2 || x.shape[x.ndim - 1] !== 2) {
+      throw new ShapeError(`${op}: ${name} with channel axes must be [..., H = ${H}, ${N2}, 2], got ${fmt(x.shape)}`);
+    }
+    return x.to('float64');
+  };
   return {
     Lambda: full('Lambda', p.Lambda), P: full('P', p.P), B: full('B', p.B),
-    C: p.C === undefined ? null : full('C', p.C),
-    Ctilde: p.Ctilde === undefined ? null : full('Ctilde', p.Ctilde),
+    C: rows('C', p.C), Ctilde: rows('Ctilde', p.Ctilde),
     dt: exp(p.logDt.to('float64')), H, N2,
   };
 }
@@ -67,10 +77,9 @@ export function pair(x: Tensor): Tensor {
   return concat([x, conj(x)], -2);
 }
 
-/** Product of complex matrices [..., n, k, 2]·[..., k, m, 2], from four real matmuls. */
-function cmatmul(X: Tensor, Y: Tensor): Tensor {
-  const [xr, xi, yr, yi] = [real(X), imag(X), real(Y), imag(Y)];
-  return complex(sub(matmul(xr, yr), matmul(xi, yi)), add(matmul(xr, yi), matmul(xi, yr)));
+/** Product of complex matrices given as real and imaginary parts, [..., n, k]·[..., k, m]: four real matmuls. */
+function cmatmul([xr, xi]: [Tensor, Tensor], [yr, yi]: [Tensor, Tensor]): [Tensor, Tensor] {
+  return [sub(matmul(xr, yr), matmul(xi, yi)), add(matmul(xr, yi), matmul(xi, yr))];
 }
 
 /**
@@ -92,36 +101,53 @@ export function dAbar(Lambda: Tensor, P: Tensor, dt: Tensor): Tensor {
   return sub(mul(M, reshape(div(4, dt), [H, 1, 1, 1])), complex(I, zerosLike(I))); // [H, N, N, 2]
 }
 
-/** c_f·Ā^L for row vectors c_f [H, 1, N, 2], by repeated squaring (log₂ L complex matmuls). */
-function timesPower(cf: Tensor, Ab: Tensor, L: number): Tensor {
-  let x = cf;
-  let Q = Ab;
+/**
+ * x·Ā^L for row vectors x [H, G, N, 2] (G per row h), by repeated squaring (log₂ L complex
+ * matmuls of Ā). Real and imaginary parts stay apart through the loop and are interleaved once
+ * at the end, since splitting and re-interleaving every product cost as much as the products.
+ */
+function timesPower(x: Tensor, Ab: Tensor, L: number): Tensor {
+  let v: [Tensor, Tensor] = [real(x), imag(x)]; //                                        [H, G, N] twice
+  let Q: [Tensor, Tensor] = [real(Ab), imag(Ab)]; //                                      [H, N, N] twice
   for (let e = L; e > 0; e = Math.floor(e / 2)) {
-    if (e % 2 === 1) x = cmatmul(x, Q); // [H, 1, N, 2]
-    if (e > 1) Q = cmatmul(Q, Q); // [H, N, N, 2]
+    if (e % 2 === 1) v = cmatmul(v, Q);
+    if (e > 1) Q = cmatmul(Q, Q);
   }
-  return x;
+  return complex(v[0], v[1]); //                                                          [H, G, N, 2]
 }
 
-/** First N2 entries of pair(c)(I + sign·Ā^L): C̃ for sign −1, the doubling step for sign +1. */
+/**
+ * First N2 entries of pair(c)(I + sign·Ā^L) for c [..., H, N2, 2]: C̃ for sign −1, the doubling
+ * step for sign +1. Ā depends on the row h only (Λ, P, Δ), so it is formed and powered once per
+ * h, and the G = ∏(leading axes) channels are the rows of one [G, N]·[N, N] product per h: the
+ * dense O(N³ log L) part costs H, not G·H.
+ */
 function correct(c: Tensor, Lambda: Tensor, P: Tensor, dt: Tensor, L: number, sign: 1 | -1): Tensor {
-  const N2 = c.shape[1];
-  const cf = unsqueeze(pair(c), 1); // [H, 1, N, 2]
-  const cAL = timesPower(cf, dAbar(Lambda, P, dt), L); // [H, 1, N, 2]
-  const full = sign === 1 ? add(cf, cAL) : sub(cf, cAL);
-  return narrow(reshape(full, [c.shape[0], 2 * N2, 2]), 1, 0, N2); // [H, N2, 2]
+  const H = dt.shape[0];
+  const N2 = c.shape[c.ndim - 2];
+  const G = c.numel / (H * N2 * 2);
+  const cf = transpose(reshape(pair(c), [G, H, 2 * N2, 2]), 0, 1); //                    [H, G, N, 2]
+  const cAL = timesPower(cf, dAbar(Lambda, P, dt), L); //                                [H, G, N, 2]
+  const full = sign === 1 ? add(cf, cAL) : sub(cf, cAL); //                              [H, G, N, 2]
+  return reshape(narrow(transpose(full, 0, 1), 2, 0, N2), c.shape); //                   [..., H, N2, 2]
 }
 
-/** C̃ = C(I − Ā^L) (first N2 entries; the rest are their conjugates), differentiable. */
+/**
+ * C̃ = C(I − Ā^L) (first N2 entries; the rest are their conjugates), differentiable. C may carry
+ * leading channel axes, [..., H, N2, 2], sharing Ā of row h.
+ */
 export function cTilde(params: DPLRParams, L: number): Tensor {
-  const p = prepare('cTilde', params);
+  const p = prepare('cTilde', params, { channels: true });
   if (p.C === null) throw new RangeError('cTilde: needs params.C');
   return correct(p.C, p.Lambda, p.P, p.dt, L, -1).to(params.C!.dtype);
 }
 
-/** C̃ for length 2L from C̃ for length L: C̃(I + Ā^L), since I − Ā^{2L} = (I − Ā^L)(I + Ā^L). */
+/**
+ * C̃ for length 2L from C̃ for length L: C̃(I + Ā^L), since I − Ā^{2L} = (I − Ā^L)(I + Ā^L).
+ * C̃ may carry leading channel axes, as in cTilde.
+ */
 export function doubleCTilde(params: DPLRParams, L: number): Tensor {
-  const p = prepare('doubleCTilde', params);
+  const p = prepare('doubleCTilde', params, { channels: true });
   if (p.Ctilde === null) throw new RangeError('doubleCTilde: needs params.Ctilde');
   return correct(p.Ctilde, p.Lambda, p.P, p.dt, L, 1).to(params.Ctilde!.dtype);
 }

@@ -46,12 +46,11 @@ function rowOf(name: string, x: Tensor, h: number, H: number, N2: number): Float
   return Float64Array.from(x.data.subarray(2 * N2 * r, 2 * N2 * (r + 1)));
 }
 
-/** Build and discretise row h densely; with C̃ given, recover C for the internal length L. */
-export function denseSSM(params: SSMParams, h: number, L: number, disc: Discretization = 'bilinear'): DenseSSM {
+/** The dense system of row h without its C: A, Ā, B̄ in the full basis (N = 2·N2). */
+function denseSystem(params: SSMParams, h: number, disc: Discretization): Omit<DenseSSM, 'C'> {
   const H = params.logDt.shape[0];
   const N2 = params.Lambda.shape[params.Lambda.ndim - 2];
   const N = 2 * N2;
-  if ((params.C === undefined) === (params.Ctilde === undefined)) throw new RangeError('kernelNaive: give exactly one of C and Ctilde');
   const dt = Math.exp(params.logDt.data[h]);
   const lambda = cPair(rowOf('Lambda', params.Lambda, h, H, N2), N2);
   let A: CMatrix;
@@ -63,15 +62,28 @@ export function denseSSM(params: SSMParams, h: number, L: number, disc: Discreti
   }
   const B = params.B === undefined ? cPair(Float64Array.from({ length: 2 * N2 }, (_, i) => 1 - (i % 2)), N2) : cPair(rowOf('B', params.B, h, H, N2), N2);
   const { Ab, Bb } = disc === 'zoh' ? zoh(A, B, dt, N) : bilinear(A, B, dt, N);
-  let C: CMatrix;
-  if (params.C !== undefined) {
-    C = cPair(rowOf('C', params.C, h, H, N2), N2);
-  } else {
-    // C_f(I − Ā^L) = C̃_f  ⇔  (I − Ā^L)ᵀ C_fᵀ = C̃_fᵀ
-    const IminusAL = cAxpby([1, 0], cEye(N), [-1, 0], cMatpow(Ab, N, L));
-    C = cSolve(cTranspose(IminusAL, N, N), cPair(rowOf('Ctilde', params.Ctilde!, h, H, N2), N2), N, 1);
-  }
-  return { N, dt, A, Ab, Bb, C };
+  return { N, dt, A, Ab, Bb };
+}
+
+/**
+ * Solve C_f(I − Ā^L) = C̃_f for the full-basis row vectors of G channels at once:
+ * (I − Ā^L)ᵀ X = [C̃_f,1ᵀ … C̃_f,Gᵀ], one factorisation for the G right-hand sides. X is N × G.
+ */
+function solveC(Ab: CMatrix, Ctf: CMatrix, N: number, G: number, L: number): CMatrix {
+  const IminusAL = cAxpby([1, 0], cEye(N), [-1, 0], cMatpow(Ab, N, L));
+  return cSolve(cTranspose(IminusAL, N, N), Ctf, N, G);
+}
+
+/** Build and discretise row h densely; with C̃ given, recover C for the internal length L. */
+export function denseSSM(params: SSMParams, h: number, L: number, disc: Discretization = 'bilinear'): DenseSSM {
+  const H = params.logDt.shape[0];
+  const N2 = params.Lambda.shape[params.Lambda.ndim - 2];
+  if ((params.C === undefined) === (params.Ctilde === undefined)) throw new RangeError('kernelNaive: give exactly one of C and Ctilde');
+  const sys = denseSystem(params, h, disc);
+  const C = params.C !== undefined
+    ? cPair(rowOf('C', params.C, h, H, N2), N2)
+    : solveC(sys.Ab, cPair(rowOf('Ctilde', params.Ctilde!, h, H, N2), N2), sys.N, 1, L);
+  return { ...sys, C };
 }
 
 /** K_k = Re(C Ā^k B̄) for k < L, by repeated matrix–vector products (The Annotated S4's K_conv). */
@@ -102,11 +114,36 @@ export function kernelNaive(params: SSMParams, L: number, opts: { disc?: Discret
   return new Tensor(out, [H, L]);
 }
 
-/** The original C [H, N2, 2] of parameters that store C̃ for length L (dense solve, no gradient). */
+/**
+ * The original C of parameters that store C̃ for length L (dense solve, no gradient): [H, N2, 2],
+ * or [..., H, N2, 2] when C̃ carries leading channel axes. Ā and (I − Ā^L) depend on the row h
+ * only, so they are built and factorised once per h for all the channels.
+ */
 export function cFromCtilde(params: SSMParams, L: number): Tensor {
+  const Ct = params.Ctilde;
+  if (Ct === undefined || params.C !== undefined) throw new RangeError('cFromCtilde: needs params.Ctilde (and no C)');
+  if (params.logDt.ndim !== 1) throw new ShapeError(`cFromCtilde: logDt must be [H], got ${fmt(params.logDt.shape)}`);
   const H = params.logDt.shape[0];
   const N2 = params.Lambda.shape[params.Lambda.ndim - 2];
-  const out = new Float64Array(H * N2 * 2);
-  for (let h = 0; h < H; h++) out.set(denseSSM(params, h, L).C.subarray(0, 2 * N2), h * N2 * 2);
-  return new Tensor(out, [H, N2, 2]);
+  const N = 2 * N2;
+  const channels = Ct.ndim > 3;
+  if (channels && (Ct.shape[Ct.ndim - 3] !== H || Ct.shape[Ct.ndim - 2] !== N2 || Ct.shape[Ct.ndim - 1] !== 2)) {
+    throw new ShapeError(`cFromCtilde: Ctilde with channel axes must be [..., H = ${H}, ${N2}, 2], got ${fmt(Ct.shape)}`);
+  }
+  const G = channels ? Ct.numel / (H * N2 * 2) : 1;
+  const out = new Float64Array(G * H * N2 * 2);
+  for (let h = 0; h < H; h++) {
+    const sys = denseSystem(params, h, 'bilinear');
+    const rhs = new Float64Array(2 * N * G); // column g is pair(C̃[g, h]ᵀ)  N × G
+    for (let g = 0; g < G; g++) {
+      const row = channels ? cPair(Ct.data, N2, (g * H + h) * N2 * 2) : cPair(rowOf('Ctilde', Ct, h, H, N2), N2);
+      for (let i = 0; i < N; i++) { rhs[2 * (i * G + g)] = row[2 * i]; rhs[2 * (i * G + g) + 1] = row[2 * i + 1]; }
+    }
+    const X = solveC(sys.Ab, rhs, N, G, L); // N × G
+    for (let g = 0; g < G; g++) for (let i = 0; i < N2; i++) {
+      out[2 * ((g * H + h) * N2 + i)] = X[2 * (i * G + g)];
+      out[2 * ((g * H + h) * N2 + i) + 1] = X[2 * (i * G + g) + 1];
+    }
+  }
+  return new Tensor(out, channels ? [...Ct.shape] : [H, N2, 2]);
 }

@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type DPLRParams, cTilde, doubleCTilde, kGenDPLR, kernelDPLR } from '../../../src/nn/s4/kernel-dplr.js';
-import { denseSSM, kConv, kernelNaive } from '../../../src/nn/s4/kernel-naive.js';
+import { cFromCtilde, denseSSM, kConv, kernelNaive } from '../../../src/nn/s4/kernel-naive.js';
 import { makeDPLR } from '../../../src/nn/s4/dplr.js';
 import { hippoLegS } from '../../../src/nn/s4/hippo.js';
 import { discretizeBilinear } from '../../../src/nn/s4/discretize.js';
@@ -120,6 +120,25 @@ kd('C̃: conjugate symmetry of C_f(I − Ā^L), and the doubling identity C̃_{2
   }
   const doubled = doubleCTilde({ ...p, C: undefined, Ctilde: Ct }, L);
   assert.ok(maxAbsDiff(doubled, cTilde(p, 2 * L)) <= 1e-12, `doubling: ${maxAbsDiff(doubled, cTilde(p, 2 * L))}`);
+});
+
+kd('C̃ with channel axes [G, H, N2, 2] (Ā once per row h) = the per-channel forms; cFromCtilde inverts it', () => {
+  const p = legsParams(8, [0.01, 0.05, 0.1], 'C', 11); // Λ, P, B shared, logDt [3]
+  const C = rnd([2, 3, 4, 2], 12); // two channels over the H = 3 rows
+  C.requiresGrad = false;
+  const L = 16;
+  const Ct = cTilde({ ...p, C }, L); // [2, 3, 4, 2]
+  assert.equal(Ct.shape, [2, 3, 4, 2]);
+  for (let g = 0; g < 2; g++) {
+    const one = cTilde({ ...p, C: new Tensor(C.data.slice(g * 24, (g + 1) * 24), [3, 4, 2]) }, L); // [3, 4, 2]
+    assert.ok(maxAbsDiff(Ct.data.subarray(g * 24, (g + 1) * 24), one) <= 1e-14, `channel ${g}: ${maxAbsDiff(Ct.data.subarray(g * 24, (g + 1) * 24), one)}`);
+  }
+  const doubled = doubleCTilde({ ...p, C: undefined, Ctilde: Ct }, L);
+  assert.ok(maxAbsDiff(doubled, cTilde({ ...p, C }, 2 * L)) <= 1e-12, 'doubling with channel axes');
+  const back = cFromCtilde({ ...p, C: undefined, Ctilde: Ct }, L); // [2, 3, 4, 2]
+  assert.equal(back.shape, [2, 3, 4, 2]);
+  assert.ok(maxAbsDiff(back, C) <= 1e-12, `cFromCtilde: ${maxAbsDiff(back, C)}`);
+  assert.throws(() => cTilde({ ...p, C: rnd([2, 4, 4, 2], 1) }, L), /C with channel axes must be \[\.\.\., H = 3, 4, 2\]/);
 });
 
 kd('gradcheck (f64, N = 4, L = 8 and 7): w.r.t. Λ, P, B, C, logDt, and w.r.t. C̃', () => {
