@@ -6,7 +6,8 @@
 // C channels, C' = C·(2 if bidirectional) kernel channels, S = nSSM tied copies of (Λ, P, B).
 //
 //   v = uᵀ                                                        [B, H, L]
-//   K = kernel(min(L, lMax))         C'·H independent SSMs        [C', H, Lk]   (SPEC 4.5, 4.9 #1)
+//   K = kernel(L)                    C'·H independent SSMs        [C', H, Lk]   (SPEC 4.5, 4.9 #1)
+//                                    Lk = min(L, lMax), or L without lMax
 //   y = K ∗ v + D[c,h]·v             two-sided when bidirectional [B, C, H, L]  (4.9 #2, 4, 5)
 //   z = Dropout(GELU(flatten_{c·H+h}(y)))ᵀ                        [B, L, C·H]   (4.9 #6)
 //   out = GLU(z Wᵀ + b),  W [2H, C·H]                             [B, L, H]     (4.9 #7)
@@ -14,8 +15,9 @@
 // Recurrent mode (SPEC 4.1, 4.10 #6): `setupStep()` discretises the kernel's SSMs once, without
 // gradient; `step(u_t, x)` then advances every row's state by one position in O(N) and applies
 // the same D skip, activation and output linear, so that stepping through u reproduces the
-// convolutional forward at every position t < lMax (dropout is not applied: stepping is
-// inference). States are float64 [B, C·H, N2, 2] whatever the layer's dtype.
+// convolutional forward at every position t < lMax, or every position without lMax (dropout is
+// not applied: stepping is inference). States are float64 [B, C·H, N2, 2] whatever the layer's
+// dtype.
 
 import { noGrad } from '../autograd/grad-mode.js';
 import { randn, zeros } from '../tensor/create.js';
@@ -40,7 +42,10 @@ export interface SSMLayerOptions extends LayerOptions {
   dModel: number;
   /** N, the state size (even: N/2 complex modes and their conjugates). Default 64. */
   dState?: number;
-  /** The internal kernel length: kernels have min(L, lMax) taps. */
+  /**
+   * The kernel length: kernels have min(L, lMax) taps. Absent: L taps (S4's internal length then
+   * starts at the first input length and doubles as longer inputs arrive, SPEC 4.5).
+   */
   lMax?: number;
   /** C, independent kernels per width unit; the output linear reads C·H features. Default 1. */
   channels?: number;
@@ -81,7 +86,7 @@ export type Recurrence = (x: Tensor, u: Tensor) => { y: Tensor; x: Tensor };
 
 /** What the layer needs from its kernel module. */
 export interface SSMKernelModule extends Module {
-  /** K [C', H, min(L, lMax)], differentiable in the kernel parameters. */
+  /** K [C', H, min(L, lMax)] (L taps without lMax), differentiable in the kernel parameters. */
   forward(L: number): Tensor;
   /** The discrete recurrence of the C' rows c·H + h (called without gradient). */
   recurrence(): Recurrence;
@@ -250,7 +255,8 @@ export abstract class SSMLayer extends Module {
 
   /**
    * One position of the layer: u_t [B, H] and the state → y_t [B, H] and the next state. Equal
-   * to the forward's output at that position (t < lMax; dropout off). Records no graph.
+   * to the forward's output at that position (t < lMax when lMax is set; dropout off). Records no
+   * graph.
    */
   step(u: Tensor, state: Tensor): { y: Tensor; state: Tensor } {
     this.#checkCausal('step');

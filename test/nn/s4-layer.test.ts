@@ -135,7 +135,8 @@ t('C holds C̃ = C(I − Ā^lMax) of a complex-normal C drawn right after log_dt
 t('state dict: names, and a round trip into a layer built from another seed', () => {
   const a = new nn.S4({ dModel: 4, dState: 4, lMax: 8, generator: new Generator(1), ...f64 });
   const b = new nn.S4({ dModel: 4, dState: 4, lMax: 8, generator: new Generator(2), ...f64 });
-  assert.equal(Object.keys(a.stateDict()), ['D', 'kernel.log_dt', 'kernel.A_real', 'kernel.A_imag', 'kernel.P', 'kernel.B', 'kernel.C', 'output_linear.0.weight', 'output_linear.0.bias']);
+  assert.equal(Object.keys(a.stateDict()), ['D', 'kernel.log_dt', 'kernel.A_real', 'kernel.A_imag', 'kernel.P', 'kernel.B', 'kernel.C', 'kernel.l_kernel', 'output_linear.0.weight', 'output_linear.0.bias']);
+  assert.equal([...a.stateDict()['kernel.l_kernel'].data], [8]);
   const u = input([2, 8, 4], 3);
   assert.ok(maxAbsDiff(a.forward(u), b.forward(u)) > 1e-3);
   b.loadStateDict(a.stateDict());
@@ -160,6 +161,50 @@ t('forward = the direct composition: causal and bidirectional, channels, tied co
     const err = maxAbsDiff(noGrad(() => layer.forward(u)), reference(layer, u));
     assert.ok(err < 1e-12, `${name}: ${err}`);
   }
+});
+
+t('no lMax: L_int starts at the first input length and doubles, C̃ ← C̃(I + Ā^{L_int}) (SPEC 4.5), as a layer with lMax = 32', () => {
+  const opts = { dModel: 4, dState: 6, channels: 2, nSSM: 2, ...f64 };
+  const free = new nn.S4({ ...opts, generator: new Generator(81) });
+  const fixed = new nn.S4({ ...opts, lMax: 32, generator: new Generator(81) });
+  assert.equal([free.lMax, free.kernel.lKernel, fixed.kernel.lKernel], [null, 0, 32]);
+  const drawn = free.kernel.C.data.slice(); // C itself until the first forward  [2, 4, 3, 2]
+  const untouched = free.stateDict(); // l_kernel 0, C original: what the reference saves before its first forward
+  const u8 = input([2, 8, 4], 82);
+  const u20 = input([2, 20, 4], 83);
+  const y8 = noGrad(() => free.forward(u8));
+  assert.is(free.kernel.lKernel, 8);
+  assert.ok(maxAbsDiff(y8, noGrad(() => fixed.forward(u8))) < 1e-12, 'L = 8 against lMax = 32');
+  const y20 = noGrad(() => free.forward(u20));
+  assert.is(free.kernel.lKernel, 32, '8 → 16 → 32');
+  assert.ok(maxAbsDiff(y20, noGrad(() => fixed.forward(u20))) < 1e-12, `L = 20 against lMax = 32: ${maxAbsDiff(y20, noGrad(() => fixed.forward(u20)))}`);
+  assert.ok(maxAbsDiff(y20, reference(free, u20)) < 1e-12, 'the direct composition');
+  assert.ok(maxAbsDiff(free.kernel.C, fixed.kernel.C) < 1e-12, `C(I − Ā^8)(I + Ā^8)(I + Ā^16) vs C(I − Ā^32): ${maxAbsDiff(free.kernel.C, fixed.kernel.C)}`);
+  // The 32 taps are those of the dense powers with the C drawn at construction.
+  const K = noGrad(() => free.kernel.forward(32)); // [2, 4, 32]
+  const p = free.kernel.params();
+  const naive = kernelNaive({ Lambda: p.Lambda, P: p.P, B: p.B, logDt: p.logDt, C: new Tensor(drawn, [8, 3, 2]) }, 32); // [C'·H, 32]
+  assert.ok(maxAbsDiff(K, naive) < 1e-12, `kernel vs kernelNaive of the drawn C: ${maxAbsDiff(K, naive)}`);
+  assert.ok(maxAbsDiff(K, noGrad(() => fixed.kernel.forward(32))) < 1e-12);
+  noGrad(() => free.forward(input([1, 5, 4], 84)));
+  assert.is(free.kernel.lKernel, 32, 'a shorter input changes nothing');
+  // Stepping recovers C for L_int = 32.
+  assert.ok(maxAbsDiff(stepped(free, u20), y20) <= 1e-12, `stepping: ${maxAbsDiff(stepped(free, u20), y20)}`);
+
+  // l_kernel travels with the state dict, so a loaded C̃ is not attuned a second time ...
+  const loaded = new nn.S4({ ...opts, generator: new Generator(85) });
+  loaded.loadStateDict(free.stateDict());
+  assert.is(loaded.kernel.lKernel, 32);
+  assert.is(maxAbsDiff(noGrad(() => loaded.forward(u20)), y20), 0);
+  // ... and a dict saved before the first forward (l_kernel 0) is attuned at the next one, to lMax when set.
+  const late = new nn.S4({ ...opts, lMax: 32, generator: new Generator(86) });
+  late.loadStateDict(untouched);
+  assert.is(late.kernel.lKernel, 0);
+  assert.ok(maxAbsDiff(stepped(late, u8), y8) <= 1e-12, 'stepping with C itself (L_int = 0)');
+  assert.ok(maxAbsDiff(noGrad(() => late.forward(u8)), y8) < 1e-12);
+  assert.is(late.kernel.lKernel, 32);
+  assert.ok(maxAbsDiff(late.kernel.C, fixed.kernel.C) < 1e-12);
+  assert.throws(() => free.kernel.attune(0), /L must be a positive integer/);
 });
 
 t('tied copies: row c·H + h of the kernel uses copy h mod nSSM of (Λ, P, B)', () => {
@@ -245,7 +290,6 @@ t('causality: a unidirectional layer ignores the future, a bidirectional one doe
 t('bad inputs throw before anything changes', () => {
   assert.throws(() => new nn.S4({ dModel: 0, lMax: 8 }), /dModel must be a positive integer/);
   assert.throws(() => new nn.S4({ dModel: 2, dState: 5, lMax: 8 }), /dState must be an even integer/);
-  assert.throws(() => new nn.S4({ dModel: 2 } as nn.S4Options), /lMax is required/);
   assert.throws(() => new nn.S4({ dModel: 6, nSSM: 4, lMax: 8 }), /nSSM = 4 must divide dModel = 6/);
   assert.throws(() => new nn.S4D({ dModel: 2, dtMin: 0.1, dtMax: 0.01 }), /0 < dtMin ≤ dtMax/);
   assert.throws(() => new nn.S4D({ dModel: 2, dropout: 1 }), /dropout must be in \[0, 1\)/);
