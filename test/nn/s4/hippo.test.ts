@@ -63,9 +63,18 @@ hp('jacobiEigh: random symmetric matrix, A·V = V·diag(λ), VᵀV = I, λ ascen
   assert.throws(() => jacobiEigh([1, 2, 3], 2), /need an n × n matrix/);
 });
 
-hp('makeDPLR eigenvalues: fixture eigenvalues_kept (N = 4, 8) and SPEC 4.3 values (N = 4, 8, 64)', () => {
+hp('makeDPLR eigenvalues: fixture eigenvalues_kept and eigenvalues_all (N = 4, 8) and SPEC 4.3 values (N = 4, 8, 64)', () => {
+  const checked = ['A', 'B', 'P', 'A_plus_PPt', 'eigenvalues_kept', 'eigenvalues_all']; // with the test above: every recorded output
   for (const c of loadFixture('s4').cases.filter((x) => x.op === 'hippo_legs')) {
-    allClose(makeDPLR(c.options.N as number).Lambda, c.outputs.eigenvalues_kept.data, { atol: 1e-13, rtol: 0 }, c.name);
+    assert.equal(Object.keys(c.outputs).filter((name) => !checked.includes(name)), [], `${c.name}: recorded outputs left unchecked`);
+    const N = c.options.N as number;
+    const Lambda = makeDPLR(N).Lambda;
+    allClose(Lambda, c.outputs.eigenvalues_kept.data, { atol: 1e-13, rtol: 0 }, c.name);
+    // All N eigenvalues of A + ppᵀ sorted by imaginary part (fixtures README): the kept N/2 with
+    // Im < 0 ascending, then their conjugates, whose ascending order is the reverse: [Λ, reverse(conj Λ)].
+    const all: number[] = Array.from(Lambda.data);
+    for (let j = N / 2 - 1; j >= 0; j--) all.push(Lambda.data[2 * j], -Lambda.data[2 * j + 1]);
+    allClose(all, c.outputs.eigenvalues_all.data, { atol: 1e-13, rtol: 0 }, `${c.name}: eigenvalues_all`);
   }
   const imag = (N: number): number[] => { const L = N === 64 ? dplr64.Lambda : makeDPLR(N).Lambda; return Array.from({ length: N / 2 }, (_, j) => L.data[2 * j + 1]); };
   const absB = (N: number): number[] => { const B = N === 64 ? dplr64.B : makeDPLR(N).B; return Array.from({ length: N / 2 }, (_, j) => Math.hypot(B.data[2 * j], B.data[2 * j + 1])); };

@@ -26,29 +26,49 @@ function legsParams(N: number, dts: number[], which: 'C' | 'Ctilde', seed = 1): 
   return { Lambda: d.Lambda, P: d.P, B: d.B, [which]: c, logDt: logDts(dts) };
 }
 
-kd('fixtures: every s4_dplr_kernel case, K, k_f, C̃, K_naive and gradients (C and C̃ conventions)', () => {
+/** The dense bilinear Ā [H, N, N, 2] and B̄ [H, N, 2] of every row, full basis, stored modes first. */
+function denseAB(p: DPLRParams, L: number): { dA: Tensor; dB: Tensor } {
+  const H = p.logDt.shape[0];
+  const N = 2 * p.Lambda.shape[p.Lambda.ndim - 2];
+  const dA = new Float64Array(H * N * N * 2);
+  const dB = new Float64Array(H * N * 2);
+  for (let h = 0; h < H; h++) {
+    const s = denseSSM(p, h, L);
+    dA.set(s.Ab, h * N * N * 2);
+    dB.set(s.Bb, h * N * 2);
+  }
+  return { dA: new Tensor(dA, [H, N, N, 2]), dB: new Tensor(dB, [H, N, 2]) };
+}
+
+/** A fixture case's parameters, with C or C̃ as the case gives it. */
+function caseParams(x: Record<string, Tensor>): DPLRParams {
+  return { Lambda: x.Lambda, P: x.P, B: x.B, logDt: x.log_dt, ...(x.C !== undefined ? { C: x.C } : { Ctilde: x.Ctilde }) };
+}
+
+kd('fixtures: every s4_dplr_kernel case, every recorded output (K, k_f, C̃, K_naive, dA, dB) and gradients (C and C̃ conventions)', () => {
   const cases = loadFixture('s4').cases.filter((c) => c.op === 's4_dplr_kernel');
   assert.is(cases.length, 11);
+  assert.is(cases.filter((c) => c.inputs.Ctilde !== undefined).length, 2);
   for (const c of cases) {
     const L = c.options.L as number;
+    const compared = new Set<string>();
     checkFixtureCase(c, (x) => {
-      const p: DPLRParams = { Lambda: x.Lambda, P: x.P, B: x.B, logDt: x.log_dt, ...(x.C !== undefined ? { C: x.C } : { Ctilde: x.Ctilde }) };
-      const out: Record<string, Tensor> = { K: kernelDPLR(p, L), k_f: kGenDPLR(p, L), K_naive: kernelNaive(p, L) };
+      const p = caseParams(x);
+      const out: Record<string, Tensor> = { K: kernelDPLR(p, L), k_f: kGenDPLR(p, L), K_naive: kernelNaive(p, L), ...denseAB(p, L) };
       if (x.C !== undefined) out.Ctilde = cTilde(p, L);
+      for (const name of Object.keys(out)) compared.add(name);
       return out;
     }, { atol: 1e-11, rtol: 1e-10 });
+    assert.equal(Object.keys(c.outputs).filter((name) => !compared.has(name)), [], `${c.name}: recorded outputs left unchecked`);
   }
 });
 
-kd('fixtures: dense bilinear Ā and B̄ of the naive path (dA, dB)', () => {
-  for (const c of loadFixture('s4').cases.filter((x) => x.op === 's4_dplr_kernel' && x.inputs.C !== undefined).slice(0, 4)) {
-    const p = { Lambda: f64(c.inputs.Lambda.data, c.inputs.Lambda.shape), P: f64(c.inputs.P.data, c.inputs.P.shape), B: f64(c.inputs.B.data, c.inputs.B.shape), C: f64(c.inputs.C.data, c.inputs.C.shape), logDt: f64(c.inputs.log_dt.data, [2]) };
-    const [H, N] = c.outputs.dB.shape;
-    for (let h = 0; h < H; h++) {
-      const s = denseSSM(p, h, c.options.L as number);
-      allClose(s.Ab, c.outputs.dA.data.slice(h * N * N * 2, (h + 1) * N * N * 2), { atol: 1e-14, rtol: 1e-12 }, `${c.name}: dA[${h}]`);
-      allClose(s.Bb, c.outputs.dB.data.slice(h * N * 2, (h + 1) * N * 2), { atol: 1e-14, rtol: 1e-12 }, `${c.name}: dB[${h}]`);
-    }
+kd('fixtures: dense bilinear Ā and B̄ of the naive path (dA, dB) to ≤ 1e−14, all 11 cases', () => {
+  for (const c of loadFixture('s4').cases.filter((x) => x.op === 's4_dplr_kernel')) {
+    const x = Object.fromEntries(Object.entries(c.inputs).map(([name, a]) => [name, f64(a.data, a.shape)]));
+    const { dA, dB } = denseAB(caseParams(x), c.options.L as number);
+    allClose(dA, c.outputs.dA.data, { atol: 1e-14, rtol: 1e-12 }, `${c.name}: dA`);
+    allClose(dB, c.outputs.dB.data, { atol: 1e-14, rtol: 1e-12 }, `${c.name}: dB`);
   }
 });
 
