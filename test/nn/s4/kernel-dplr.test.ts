@@ -140,6 +140,12 @@ kd('C̃: conjugate symmetry of C_f(I − Ā^L), and the doubling identity C̃_{2
   }
   const doubled = doubleCTilde({ ...p, C: undefined, Ctilde: Ct }, L);
   assert.ok(maxAbsDiff(doubled, cTilde(p, 2 * L)) <= 1e-12, `doubling: ${maxAbsDiff(doubled, cTilde(p, 2 * L))}`);
+  // Both sides above share dAbar; the dense bilinear Ā of denseSSM is independent of it.
+  for (let h = 0; h < 3; h++) {
+    const s = denseSSM(p, h, 2 * L);
+    const full = cMatmul(s.C, cAxpby([1, 0], cEye(8), [-1, 0], cMatpow(s.Ab, 8, 2 * L)), 1, 8, 8); // C_f(I − Ā^{2L})
+    allClose(doubled.data.slice(h * 8, h * 8 + 8), full.slice(0, 8), { atol: 1e-13, rtol: 0 }, `row ${h}: C̃_L(I + Ā^L) = C_f(I − Ā^{2L}), dense`);
+  }
 });
 
 kd('C̃ with channel axes [G, H, N2, 2] (Ā once per row h) = the per-channel forms; cFromCtilde inverts it', () => {
