@@ -9,7 +9,7 @@ import { Generator, Tensor, gelu, glu, matmul, narrow, noGrad, optim, randn, res
 import { makeDPLR } from '../../src/nn/s4/dplr.js';
 import { kernelDPLR } from '../../src/nn/s4/kernel-dplr.js';
 import { cFromCtilde, kernelNaive } from '../../src/nn/s4/kernel-naive.js';
-import { s4dInit } from '../../src/nn/s4/s4d.js';
+import { s4dInit, s4dKernel } from '../../src/nn/s4/s4d.js';
 import { type SSMLayer } from '../../src/nn/ssm-layer.js';
 import { maxAbsDiff } from '../helpers/close.js';
 import { checkGrad, rnd } from '../helpers/check.js';
@@ -219,6 +219,23 @@ t('tied copies: row c·H + h of the kernel uses copy h mod nSSM of (Λ, P, B)', 
     const Ctilde = new Tensor(k.C.data.slice((c * 4 + h) * 4, (c * 4 + h) * 4 + 4), [1, 2, 2]);
     const one = kernelDPLR({ Lambda, P: row(k.P), B: row(k.B), Ctilde, logDt: new Tensor(Float64Array.of(k.logDt.data[h]), [1]) }, 8);
     assert.ok(maxAbsDiff(K.data.subarray((c * 4 + h) * 8, (c * 4 + h + 1) * 8), one) < 1e-14, `c=${c} h=${h}`);
+  }
+});
+
+t('S4D tied copies: row c·H + h of the kernel is s4d.kernel with Λ, B of copy h mod nSSM and log Δ[h]', () => {
+  for (const disc of ['zoh', 'bilinear'] as const) {
+    const layer = new nn.S4D({ dModel: 4, dState: 4, channels: 2, nSSM: 2, init: 'legs', disc, ...f64 });
+    perturb(layer, 22);
+    const k = layer.kernel;
+    const K = noGrad(() => k.forward(8)); // [2, 4, 8]
+    for (let c = 0; c < 2; c++) for (let h = 0; h < 4; h++) {
+      const s = h % 2;
+      const Lambda = new Tensor(Float64Array.from({ length: 4 }, (_, i) => (i % 2 === 0 ? -Math.exp(k.Areal.data[s * 2 + i / 2]) : -k.Aimag.data[s * 2 + (i - 1) / 2])), [1, 2, 2]);
+      const B = new Tensor(k.B.data.slice(s * 4, s * 4 + 4), [1, 2, 2]);
+      const C = new Tensor(k.C.data.slice((c * 4 + h) * 4, (c * 4 + h) * 4 + 4), [1, 2, 2]);
+      const one = s4dKernel({ Lambda, B, C, logDt: new Tensor(Float64Array.of(k.logDt.data[h]), [1]) }, 8, { disc });
+      assert.ok(maxAbsDiff(K.data.subarray((c * 4 + h) * 8, (c * 4 + h + 1) * 8), one) < 1e-14, `${disc}: c=${c} h=${h}`);
+    }
   }
 });
 
