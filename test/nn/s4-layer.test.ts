@@ -329,6 +329,9 @@ t('bad inputs throw before anything changes', () => {
   const bi = new nn.S4D({ dModel: 2, dState: 4, bidirectional: true });
   assert.throws(() => bi.setupStep(), /bidirectional layer has no recurrent mode/);
   assert.throws(() => bi.step(randn([1, 2]), bi.initialState(1)), /bidirectional layer has no recurrent mode/);
+  const bi4 = new nn.S4({ dModel: 2, dState: 4, lMax: 8, bidirectional: true });
+  assert.throws(() => bi4.setupStep(), /S4\.setupStep: a bidirectional layer has no recurrent mode/);
+  assert.throws(() => bi4.step(randn([1, 2]), bi4.initialState(1)), /S4\.step: a bidirectional layer has no recurrent mode/);
 });
 
 t('dropout acts in training only; eval is deterministic', () => {
