@@ -33,10 +33,42 @@ export function hasLoneSurrogate(s: string): boolean {
   return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
 }
 
-/** A value for an error message, cut short so that a hostile header cannot flood the message. */
+const SHOW_LIMIT = 80;
+
+/**
+ * A header value for an error message, cut short so that a hostile header cannot flood the
+ * message. Only primitives and flat arrays of primitives are printed; anything else is named by
+ * its kind. Stringifying a nested value is not safe here: JSON.parse accepts arrays nested
+ * thousands deep, and JSON.stringify recurses through them until the stack overflows, which
+ * would replace the SafetensorsError with a bare RangeError.
+ */
 export function show(value: unknown): string {
-  const text = typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  let text: string;
+  if (isPrimitive(value)) {
+    text = showPrimitive(value);
+  } else if (Array.isArray(value) && value.every(isPrimitive)) {
+    // Element by element, stopping once past the limit: a long flat array costs no more.
+    text = '[';
+    for (let i = 0; i < value.length && text.length <= SHOW_LIMIT; i++) text += (i > 0 ? ',' : '') + showPrimitive(value[i]);
+    text += ']';
+  } else {
+    return Array.isArray(value) ? '(a nested array)' : `(${kindOf(value)})`;
+  }
+  return text.length > SHOW_LIMIT ? `${text.slice(0, SHOW_LIMIT - 3)}...` : text;
+}
+
+type Primitive = string | number | boolean | null;
+
+function isPrimitive(value: unknown): value is Primitive {
+  return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+/** Numbers as String() gives them (JSON would print Infinity as null); the rest as JSON. */
+function showPrimitive(value: Primitive): string {
+  if (typeof value === 'number') return String(value);
+  // Cut a long string before escaping it, so a 100 MB name is not copied to be cut.
+  if (typeof value === 'string' && value.length > SHOW_LIMIT) return JSON.stringify(value.slice(0, SHOW_LIMIT));
+  return JSON.stringify(value);
 }
 
 /** `null`, `array` or the `typeof` name: what a header value turned out to be. */

@@ -13,6 +13,10 @@ const four = f32Bytes([1, 2, 3, 4]);
 /** A header holding the given entries (already-formatted `"name":{...}` strings). */
 const obj = (...entries: string[]): string => `{${entries.join(',')}}`;
 const good = obj(entry('w', 'F32', [2], 0, 8));
+// Arrays and objects nested 6000 deep (a 12 KB header): JSON.parse accepts them, and an error
+// message that stringified them would overflow the stack instead of naming the fault.
+const deepArray = '['.repeat(6000) + ']'.repeat(6000);
+const deepObject = '{"a":'.repeat(6000) + '0' + '}'.repeat(6000);
 
 const cases: [string, Uint8Array, RegExp][] = [
   // The length field and the header bytes.
@@ -42,14 +46,19 @@ const cases: [string, Uint8Array, RegExp][] = [
   ['entry lacks data_offsets', fileFrom('{"w":{"dtype":"F32","shape":[2]}}', two), /tensor "w": missing "data_offsets"/],
   ['entry with an unknown key', fileFrom('{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8],"offsets":[0,8]}}', two), /tensor "w": unexpected key "offsets"/],
   ['unknown dtype', fileFrom(obj(entry('w', 'F16', [4], 0, 8)), two), /tensor "w": unknown dtype "F16" \(this loader reads F32, F64 and I64\)/],
+  ['dtype nested 6000 deep', fileFrom(`{"w":{"dtype":${deepArray},"shape":[0],"data_offsets":[0,0]}}`), /tensor "w": unknown dtype \(a nested array\) \(this loader reads/],
+  ['dtype an object nested 6000 deep', fileFrom(`{"w":{"dtype":${deepObject},"shape":[0],"data_offsets":[0,0]}}`), /tensor "w": unknown dtype \(object\)/],
   ['dtype not a string', fileFrom('{"w":{"dtype":4,"shape":[2],"data_offsets":[0,8]}}', two), /tensor "w": unknown dtype 4/],
   ['shape not an array', fileFrom('{"w":{"dtype":"F32","shape":2,"data_offsets":[0,8]}}', two), /tensor "w": shape must be an array of non-negative integers, got number 2/],
   ['negative dim', fileFrom(obj(entry('w', 'F32', [2, -1], 0, 8)), two), /tensor "w": shape \[2,-1\] is not an array of non-negative integers \(dim 1 is -1\)/],
   ['fractional dim', fileFrom(obj(entry('w', 'F32', [1.5], 0, 8)), two), /shape \[1\.5\] .*\(dim 0 is 1\.5\)/],
   ['infinite dim (1e400)', fileFrom('{"w":{"dtype":"F32","shape":[1e400],"data_offsets":[0,8]}}', two), /\(dim 0 is Infinity\)/],
   ['string dim', fileFrom('{"w":{"dtype":"F32","shape":["2"],"data_offsets":[0,8]}}', two), /\(dim 0 is "2"\)/],
+  ['shape nested 6000 deep', fileFrom(`{"w":{"dtype":"F32","shape":${deepArray},"data_offsets":[0,0]}}`), /tensor "w": shape \(a nested array\) is not an array of non-negative integers \(dim 0 is \(a nested array\)\)/],
+  ['a dim nested 6000 deep', fileFrom(`{"w":{"dtype":"F32","shape":[2,${deepArray}],"data_offsets":[0,0]}}`), /tensor "w": shape \(a nested array\) .*\(dim 1 is \(a nested array\)\)/],
   ['element count overflows 2^53', fileFrom(obj(entry('w', 'F32', [2 ** 30, 2 ** 30, 2 ** 30, 0], 0, 0))), /tensor "w": shape \[1073741824,1073741824,1073741824,0\] has more than 2\^53 elements/],
   ['data_offsets of length 1', fileFrom('{"w":{"dtype":"F32","shape":[2],"data_offsets":[8]}}', two), /tensor "w": data_offsets must be two non-negative integers \[begin, end\], got \[8\]/],
+  ['data_offsets nested 6000 deep', fileFrom(`{"w":{"dtype":"F32","shape":[0],"data_offsets":${deepArray}}}`), /tensor "w": data_offsets must be two non-negative integers \[begin, end\], got \(a nested array\)/],
   ['negative data offset', fileFrom(obj(entry('w', 'F32', [2], -8, 0)), two), /data_offsets must be two non-negative integers \[begin, end\], got \[-8,0\]/],
   ['data offset beyond 2^53', fileFrom('{"w":{"dtype":"F32","shape":[0],"data_offsets":[9007199254740993,9007199254740993]}}'), /got \[9007199254740992,9007199254740992\]/],
   ['begin after end', fileFrom(obj(entry('w', 'F32', [2], 8, 0)), two), /tensor "w": data_offsets \[8,0\]: begin 8 is after end 0/],
