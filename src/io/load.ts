@@ -130,12 +130,14 @@ function checkEntry(name: string, value: unknown, dataLength: number): Entry {
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => typeof o === 'number' && Number.isSafeInteger(o) && o >= 0)) {
     return fail(`data_offsets must be two non-negative integers [begin, end], got ${show(offsets)}`);
   }
-  const [begin, end] = offsets as [number, number];
+  // JSON's -0 passes every integer check; `+ 0` turns it into 0 so that no -0 reaches a shape
+  // (where Object.is and 1/d tell it apart) or an offset.
+  const [begin, end] = (offsets as number[]).map((o) => o + 0);
   if (begin > end) fail(`data_offsets [${begin},${end}]: begin ${begin} is after end ${end}`);
   const needed = numel * DTYPE_SIZE[dtype];
   if (needed !== end - begin) fail(`${dtype} shape ${fmt(shape as number[])} needs ${needed} bytes but data_offsets [${begin},${end}] span ${end - begin}`);
   if (end > dataLength) fail(`data_offsets [${begin},${end}] run past the end of the data section (${dataLength} bytes)`);
-  return { name, dtype, shape: shape as number[], begin, end };
+  return { name, dtype, shape: (shape as number[]).map((d) => d + 0), begin, end };
 }
 
 /** The ranges, sorted by position, must tile [0, dataLength) exactly. */

@@ -134,6 +134,13 @@ trip('0-d scalars and empty tensors (a 0 in the shape)', () => {
   assert.equal(loadSafetensors(saveSafetensors({})).tensors, {});
 });
 
+trip('a -0 in a shape or in data_offsets (valid JSON, and an integer) loads as 0', () => {
+  const { tensors } = loadSafetensors(fileFrom(`{${entry('e', 'F32', [0], 0, 0).replace('[0]', '[-0]')},"w":{"dtype":"F32","shape":[2,-0],"data_offsets":[-0,-0]}}`));
+  assert.ok(Object.is(tensors.e.shape[0], 0), 'shape [-0] becomes [0]');
+  assert.ok(Object.is(tensors.w.shape[1], 0), 'shape [2, -0] becomes [2, 0]');
+  assert.is(tensors.w.numel, 0);
+});
+
 trip('many tensors of mixed shapes and dtypes come back equal, and the bytes are deterministic', () => {
   const g = new Generator(11);
   const dict: Record<string, Tensor> = {};
