@@ -3,9 +3,11 @@
 // The writer follows the reference writer (huggingface/safetensors `serialize`): compact JSON
 // with `__metadata__` first and each entry's keys in the order dtype, shape, data_offsets; the
 // header padded with spaces so the data section starts on an 8-byte boundary; tensor data packed
-// back to back, little-endian, row-major. Tensors are written in sorted-name order, so the same
-// state dict always gives the same bytes (the reference sorts by dtype first, then by name; both
-// orders are valid files and every reader accepts either).
+// back to back, little-endian, row-major. Tensors are written in the reference's order: by dtype,
+// widest first (I64, F64, F32), then by name. Every element then starts at a multiple of its own
+// size, which PyTorch needs when it views a mapped file's bytes as a wider dtype ("storage_offset
+// must be divisible by 4 to view Byte as Float"); and the same state dict always gives the same
+// bytes, whatever the order of its keys.
 
 import { Tensor } from '../tensor/tensor.js';
 import { fmt } from '../tensor/errors.js';
@@ -17,6 +19,12 @@ import { encodeUtf8 } from './utf8.js';
 
 /** A tensor saved in its own dtype (float32 → F32, float64 → F64), or with an explicit one. */
 export type SafetensorsEntry = Tensor | { tensor: Tensor; dtype: SafetensorsDType };
+
+/**
+ * The reference's dtype order (the declaration order of its `Dtype` enum, which lists dtypes by
+ * increasing alignment); the writer places higher ranks first.
+ */
+const DTYPE_RANK: Readonly<Record<SafetensorsDType, number>> = { F32: 1, F64: 2, I64: 3 };
 
 /** One tensor's place in the file, worked out (and checked) before any byte is written. */
 interface Planned {
@@ -38,11 +46,11 @@ interface Planned {
  * const bytes = saveSafetensors({ 'layers.0.weight': w, 'bn.num_batches_tracked': { tensor: n, dtype: 'I64' } });
  */
 export function saveSafetensors(tensors: Record<string, SafetensorsEntry>, metadata?: Record<string, string>): Uint8Array {
-  const names = Object.keys(tensors).sort();
+  const checked = Object.keys(tensors).map((name) => ({ name, ...checkEntry(name, tensors[name]) }));
+  checked.sort((a, b) => DTYPE_RANK[b.dtype] - DTYPE_RANK[a.dtype] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const planned: Planned[] = [];
   let offset = 0;
-  for (const name of names) {
-    const { tensor, dtype } = checkEntry(name, tensors[name]);
+  for (const { name, tensor, dtype } of checked) {
     const byteLength = tensor.numel * DTYPE_SIZE[dtype];
     planned.push({ name, tensor, dtype, begin: offset, end: offset + byteLength });
     offset += byteLength;
@@ -117,7 +125,7 @@ function checkMetadata(metadata: Record<string, string>): void {
 
 /**
  * The header JSON, assembled by hand rather than with one JSON.stringify of an object: a JS
- * object would move integer-like keys ("0", "1") to the front and break the sorted order.
+ * object would move integer-like keys ("0", "1") to the front and break the planned order.
  * JSON.stringify of each string escapes exactly what serde_json escapes (quote, backslash,
  * control characters), so the text matches the reference writer's.
  */

@@ -43,7 +43,7 @@ layout('matches the layouts in the reference test suite (no padding, padding, em
   assert.equal(loadSafetensors(saveSafetensors({}, { framework: 'pt' })).metadata, { framework: 'pt' });
 });
 
-layout('a PyTorch-style state dict: names, sorted order, mixed dtypes, contiguous offsets', () => {
+layout('a PyTorch-style state dict: the reference order (I64, F64, F32, then by name), contiguous offsets', () => {
   const bytes = saveSafetensors({
     'layers.1.weight': tensor([[5, 6]]),
     'layers.0.weight': tensor([[1, 2], [3, 4]], { dtype: 'float64' }),
@@ -52,17 +52,27 @@ layout('a PyTorch-style state dict: names, sorted order, mixed dtypes, contiguou
   });
   const header = `{${[
     entry('bn.num_batches_tracked', 'I64', [], 0, 8),
-    entry('layers.0.bias', 'F32', [2], 8, 16),
-    entry('layers.0.weight', 'F64', [2, 2], 16, 48),
+    entry('layers.0.weight', 'F64', [2, 2], 8, 40),
+    entry('layers.0.bias', 'F32', [2], 40, 48),
     entry('layers.1.weight', 'F32', [1, 2], 48, 56),
   ].join(',')}}`;
-  const data = concat(i64Bytes([7n]), f32Bytes([0.5, -0.5]), f64Bytes([1, 2, 3, 4]), f32Bytes([5, 6]));
+  const data = concat(i64Bytes([7n]), f64Bytes([1, 2, 3, 4]), f32Bytes([0.5, -0.5]), f32Bytes([5, 6]));
   assert.equal(bytes, fileFrom(header, data));
   const { tensors } = loadSafetensors(bytes);
   assert.equal(Object.keys(tensors), ['bn.num_batches_tracked', 'layers.0.bias', 'layers.0.weight', 'layers.1.weight']);
   assert.is(tensors['bn.num_batches_tracked'].dtype, 'float64');
   assert.is(tensors['bn.num_batches_tracked'].item(), 7);
   assert.equal(tensors['layers.0.weight'].toArray(), [[1, 2], [3, 4]]);
+});
+
+layout('every tensor starts at a multiple of its element size, even when a name-only order would misalign it', () => {
+  // By name, the 3-element F32 "a" would come first and leave the F64 "b" at offset 12.
+  const bytes = saveSafetensors({ a: tensor([1, 2, 3]), b: tensor([4], { dtype: 'float64' }), c: { tensor: tensor([5]), dtype: 'I64' } });
+  const header = JSON.parse(headerOf(bytes)) as Record<string, { dtype: string; data_offsets: [number, number] }>;
+  assert.equal(Object.keys(header), ['c', 'b', 'a']);
+  const size: Record<string, number> = { F32: 4, F64: 8, I64: 8 };
+  for (const { dtype, data_offsets: [begin] } of Object.values(header)) assert.is(begin % size[dtype], 0, `${dtype} at ${begin}`);
+  assert.equal(Array.from(loadSafetensors(bytes).tensors.a.data), [1, 2, 3]);
 });
 
 layout('integer-like names keep sorted order in the header (no JS object key reordering)', () => {
