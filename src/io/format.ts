@@ -10,13 +10,16 @@ export class SafetensorsError extends Error {
 }
 
 /** The safetensors dtypes this library reads and writes. */
-export type SafetensorsDType = 'F32' | 'F64' | 'I64';
+export type SafetensorsDType = 'F32' | 'F64' | 'I64' | 'BOOL';
 
-/** Bytes per element. I64 is read into float64 storage, exactly, within ±2^53. */
-export const DTYPE_SIZE: Readonly<Record<SafetensorsDType, number>> = { F32: 4, F64: 8, I64: 8 };
+/**
+ * Bytes per element. The library's storage is float only: I64 is read into float64, exactly,
+ * within ±2^53, and BOOL (one byte, 0 or 1, as PyTorch writes it) into float64 0 and 1.
+ */
+export const DTYPE_SIZE: Readonly<Record<SafetensorsDType, number>> = { F32: 4, F64: 8, I64: 8, BOOL: 1 };
 
 export function isSafetensorsDType(value: unknown): value is SafetensorsDType {
-  return value === 'F32' || value === 'F64' || value === 'I64';
+  return value === 'F32' || value === 'F64' || value === 'I64' || value === 'BOOL';
 }
 
 /** The reference implementation refuses headers above 100,000,000 bytes; so do we, both ways. */

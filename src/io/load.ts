@@ -18,7 +18,7 @@ import { decodeUtf8 } from './utf8.js';
 import { findDuplicateKey } from './json-keys.js';
 
 export interface LoadedSafetensors {
-  /** float32 tensors for F32, float64 for F64 and I64 (integers exact within ±2^53). */
+  /** float32 tensors for F32; float64 for F64, I64 (integers exact within ±2^53) and BOOL (0, 1). */
   tensors: Record<string, Tensor>;
   /** The `__metadata__` map; empty when the file has none. */
   metadata: Record<string, string>;
@@ -117,7 +117,7 @@ function checkEntry(name: string, value: unknown, dataLength: number): Entry {
   for (const key of Object.keys(info)) if (!ENTRY_KEYS.includes(key)) fail(`unexpected key ${show(key)} (an entry holds dtype, shape and data_offsets)`);
 
   const { dtype, shape, data_offsets: offsets } = info;
-  if (!isSafetensorsDType(dtype)) return fail(`unknown dtype ${show(dtype)} (this loader reads F32, F64 and I64)`);
+  if (!isSafetensorsDType(dtype)) return fail(`unknown dtype ${show(dtype)} (this loader reads F32, F64, I64 and BOOL)`);
   if (!Array.isArray(shape)) return fail(`shape must be an array of non-negative integers, got ${kindOf(shape)} ${show(shape)}`);
   // Multiply dims in order and stop as soon as the count leaves the exact-integer range, as the
   // reference stops on the first checked_mul overflow (even if a later dim is 0).
@@ -171,6 +171,15 @@ function readTensor(view: DataView, e: Entry): Tensor {
     return new Tensor(out, e.shape);
   }
   const out = new Float64Array(n);
+  if (e.dtype === 'BOOL') {
+    // PyTorch writes a bool as one byte, 0 or 1; any other byte is not a bool at all.
+    for (let i = 0; i < n; i++) {
+      const b = view.getUint8(e.begin + i);
+      if (b > 1) throw new SafetensorsError(`safetensors: tensor ${show(e.name)}: BOOL element ${i} is the byte ${b}, not 0 or 1`);
+      out[i] = b;
+    }
+    return new Tensor(out, e.shape);
+  }
   if (e.dtype === 'F64') {
     for (let i = 0; i < n; i++) out[i] = view.getFloat64(e.begin + 8 * i, true);
     return new Tensor(out, e.shape);

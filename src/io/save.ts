@@ -3,11 +3,11 @@
 // The writer follows the reference writer (huggingface/safetensors `serialize`): compact JSON
 // with `__metadata__` first and each entry's keys in the order dtype, shape, data_offsets; the
 // header padded with spaces so the data section starts on an 8-byte boundary; tensor data packed
-// back to back, little-endian, row-major. Tensors are written in the reference's order: by dtype,
-// widest first (I64, F64, F32), then by name. Every element then starts at a multiple of its own
-// size, which PyTorch needs when it views a mapped file's bytes as a wider dtype ("storage_offset
-// must be divisible by 4 to view Byte as Float"); and the same state dict always gives the same
-// bytes, whatever the order of its keys.
+// back to back, little-endian, row-major. Tensors are written in the reference's order: by
+// dtype, widest first (I64, F64, F32, BOOL), then by name. Every element then starts at a
+// multiple of its own size, which PyTorch needs when it views a mapped file's bytes as a wider
+// dtype ("storage_offset must be divisible by 4 to view Byte as Float"); and the same state dict
+// always gives the same bytes, whatever the order of its keys.
 
 import { Tensor } from '../tensor/tensor.js';
 import { fmt } from '../tensor/errors.js';
@@ -24,7 +24,7 @@ export type SafetensorsEntry = Tensor | { tensor: Tensor; dtype: SafetensorsDTyp
  * The reference's dtype order (the declaration order of its `Dtype` enum, which lists dtypes by
  * increasing alignment); the writer places higher ranks first.
  */
-const DTYPE_RANK: Readonly<Record<SafetensorsDType, number>> = { F32: 1, F64: 2, I64: 3 };
+const DTYPE_RANK: Readonly<Record<SafetensorsDType, number>> = { BOOL: 0, F32: 1, F64: 2, I64: 3 };
 
 /** One tensor's place in the file, worked out (and checked) before any byte is written. */
 interface Planned {
@@ -39,8 +39,9 @@ interface Planned {
  * Serialise tensors (and optional string metadata) in the safetensors format.
  *
  * I64 stores integer buffers such as PyTorch's `num_batches_tracked`: every value must be an
- * integer within ±2^53, the range a float64 holds exactly. Everything is checked before the
- * output is allocated.
+ * integer within ±2^53, the range a float64 holds exactly. BOOL stores flags such as SGConv's
+ * `kernel_norm_initialized`, one byte each: every value must be 0 or 1. Everything is checked
+ * before the output is allocated.
  *
  * @example
  * const bytes = saveSafetensors({ 'layers.0.weight': w, 'bn.num_batches_tracked': { tensor: n, dtype: 'I64' } });
@@ -84,7 +85,7 @@ function checkEntry(name: string, entry: SafetensorsEntry): { tensor: Tensor; dt
     dtype = entry.dtype === 'float64' ? 'F64' : 'F32';
   } else if (typeof entry === 'object' && entry !== null && entry.tensor instanceof Tensor) {
     if (!isSafetensorsDType(entry.dtype)) {
-      throw new SafetensorsError(`saveSafetensors: tensor "${name}": unknown dtype ${show(entry.dtype)}; use F32, F64 or I64`);
+      throw new SafetensorsError(`saveSafetensors: tensor "${name}": unknown dtype ${show(entry.dtype)}; use F32, F64, I64 or BOOL`);
     }
     tensor = entry.tensor;
     dtype = entry.dtype;
@@ -92,6 +93,7 @@ function checkEntry(name: string, entry: SafetensorsEntry): { tensor: Tensor; dt
     throw new SafetensorsError(`saveSafetensors: "${name}" is a ${kindOf(entry)}, not a Tensor or { tensor, dtype }`);
   }
   if (dtype === 'I64') checkIntegral(name, tensor);
+  if (dtype === 'BOOL') checkBool(name, tensor);
   return { tensor, dtype };
 }
 
@@ -105,6 +107,16 @@ function checkIntegral(name: string, tensor: Tensor): void {
     }
     if (Math.abs(v) > EXACT_INTEGER_LIMIT) {
       throw new SafetensorsError(`saveSafetensors: tensor "${name}" ${fmt(tensor.shape)} cannot be stored as I64: element ${i} is ${v}, beyond ±2^53 where integers stop being exact`);
+    }
+  }
+}
+
+/** BOOL is one byte per element holding 0 or 1; anything else would not read back as a bool. */
+function checkBool(name: string, tensor: Tensor): void {
+  const data = tensor.data;
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] !== 0 && data[i] !== 1) {
+      throw new SafetensorsError(`saveSafetensors: tensor "${name}" ${fmt(tensor.shape)} cannot be stored as BOOL: element ${i} is ${data[i]}, not 0 or 1`);
     }
   }
 }
@@ -147,6 +159,8 @@ function writeElements(view: DataView, at: number, data: Float32Array | Float64A
     for (let i = 0; i < data.length; i++) view.setFloat32(at + 4 * i, data[i], true);
   } else if (dtype === 'F64') {
     for (let i = 0; i < data.length; i++) view.setFloat64(at + 8 * i, data[i], true);
+  } else if (dtype === 'BOOL') {
+    for (let i = 0; i < data.length; i++) view.setUint8(at + i, data[i]);
   } else {
     for (let i = 0; i < data.length; i++) view.setBigInt64(at + 8 * i, BigInt(data[i]), true);
   }

@@ -45,7 +45,7 @@ const cases: [string, Uint8Array, RegExp][] = [
   ['entry lacks shape', fileFrom('{"w":{"dtype":"F32","data_offsets":[0,8]}}', two), /tensor "w": missing "shape"/],
   ['entry lacks data_offsets', fileFrom('{"w":{"dtype":"F32","shape":[2]}}', two), /tensor "w": missing "data_offsets"/],
   ['entry with an unknown key', fileFrom('{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8],"offsets":[0,8]}}', two), /tensor "w": unexpected key "offsets"/],
-  ['unknown dtype', fileFrom(obj(entry('w', 'F16', [4], 0, 8)), two), /tensor "w": unknown dtype "F16" \(this loader reads F32, F64 and I64\)/],
+  ['unknown dtype', fileFrom(obj(entry('w', 'F16', [4], 0, 8)), two), /tensor "w": unknown dtype "F16" \(this loader reads F32, F64, I64 and BOOL\)/],
   ['dtype nested 6000 deep', fileFrom(`{"w":{"dtype":${deepArray},"shape":[0],"data_offsets":[0,0]}}`), /tensor "w": unknown dtype \(a nested array\) \(this loader reads/],
   ['dtype an object nested 6000 deep', fileFrom(`{"w":{"dtype":${deepObject},"shape":[0],"data_offsets":[0,0]}}`), /tensor "w": unknown dtype \(object\)/],
   ['dtype not a string', fileFrom('{"w":{"dtype":4,"shape":[2],"data_offsets":[0,8]}}', two), /tensor "w": unknown dtype 4/],
@@ -72,6 +72,7 @@ const cases: [string, Uint8Array, RegExp][] = [
   ['trailing bytes', fileFrom(good, f32Bytes([1, 2, 3])), /4 trailing bytes after the last tensor \(data section is 12 bytes, tensors end at 8\)/],
   ['data but no tensors', fileFrom('{}', [1, 2, 3]), /3 trailing bytes/],
   // Values.
+  ['BOOL byte that is neither 0 nor 1', fileFrom(obj(entry('flag', 'BOOL', [3], 0, 3)), [1, 0, 2]), /tensor "flag": BOOL element 2 is the byte 2, not 0 or 1/],
   ['I64 value beyond ±2^53', fileFrom(obj(entry('n', 'I64', [2], 0, 16)), i64Bytes([1n, -(2n ** 53n) - 1n])), /tensor "n": I64 element 1 is -9007199254740993, beyond ±2\^53/],
 ];
 

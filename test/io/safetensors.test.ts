@@ -131,6 +131,17 @@ trip('I64: integral values up to ±2^53 round trip exactly into float64', () => 
   assert.equal(Array.from(loadSafetensors(saveSafetensors({ c: { tensor: tensor([3, 4]), dtype: 'I64' } })).tensors.c.data), [3, 4]);
 });
 
+trip('BOOL: one byte per flag, written last (it is the narrowest), read back as float64 0 and 1', () => {
+  // As PyTorch writes a bool buffer such as SGConv's kernel_norm_initialized.
+  const bytes = saveSafetensors({ a_flags: { tensor: tensor([1, 0, 1]), dtype: 'BOOL' }, z: tensor([2]) });
+  assert.equal(bytes, fileFrom(`{${entry('z', 'F32', [1], 0, 4)},${entry('a_flags', 'BOOL', [3], 4, 7)}}`, concat(f32Bytes([2]), [1, 0, 1])));
+  const flags = loadSafetensors(bytes).tensors.a_flags;
+  assert.is(flags.dtype, 'float64');
+  assert.equal(flags.shape, [3]);
+  assert.equal(Array.from(flags.data), [1, 0, 1]);
+  assert.is(loadSafetensors(saveSafetensors({ f: { tensor: tensor(1), dtype: 'BOOL' } })).tensors.f.item(), 1);
+});
+
 trip('0-d scalars and empty tensors (a 0 in the shape)', () => {
   const { tensors } = loadSafetensors(saveSafetensors({
     s: tensor(2.5), e: zeros([0]), e2: zeros([3, 0, 2], { dtype: 'float64' }), ei: { tensor: zeros([0, 4]), dtype: 'I64' },
@@ -188,12 +199,14 @@ saving('refuses entries it cannot write, before writing anything', () => {
     assert.throws(() => saveSafetensors(tensors as never, metadata as never), (e: Error) => e instanceof SafetensorsError && pattern.test(e.message));
   };
   bad({ w: [1, 2] }, undefined, /"w" is a array, not a Tensor or \{ tensor, dtype \}/);
-  bad({ w: { tensor: tensor([1]), dtype: 'F16' } }, undefined, /tensor "w": unknown dtype "F16"; use F32, F64 or I64/);
+  bad({ w: { tensor: tensor([1]), dtype: 'F16' } }, undefined, /tensor "w": unknown dtype "F16"; use F32, F64, I64 or BOOL/);
   bad({ __metadata__: tensor([1]) }, undefined, /"__metadata__" is reserved/);
   bad({ ['a\uD800']: tensor([1]) }, undefined, /lone surrogate/);
   bad({ n: { tensor: tensor([1, 1.5]), dtype: 'I64' } }, undefined, /tensor "n" \[2\] cannot be stored as I64: element 1 is 1\.5, not an integer/);
   bad({ n: { tensor: tensor([NaN]), dtype: 'I64' } }, undefined, /element 0 is NaN, not an integer/);
   bad({ n: { tensor: tensor([2 ** 53 + 2], { dtype: 'float64' }), dtype: 'I64' } }, undefined, /element 0 is 9007199254740994, beyond ±2\^53/);
+  bad({ b: { tensor: tensor([1, 0.5]), dtype: 'BOOL' } }, undefined, /tensor "b" \[2\] cannot be stored as BOOL: element 1 is 0\.5, not 0 or 1/);
+  bad({ b: { tensor: tensor([2]), dtype: 'BOOL' } }, undefined, /element 0 is 2, not 0 or 1/);
   bad({}, { step: 3 }, /metadata\["step"\] is a number, not a string/);
   bad({}, ['x'], /metadata must be an object of strings, got array/);
 });
