@@ -4,6 +4,11 @@
 //   - a field holding a Parameter is a parameter,
 //   - a field holding a Module (ModuleList, Sequential, ParameterList included) is a child,
 //   - buffers (running statistics, counters) are registered by name with `registerBuffer`.
+//     The library has float storage only, so a buffer that PyTorch keeps as int64 or bool
+//     (BatchNorm's num_batches_tracked, SGConv's kernel_norm_initialized) is registered with
+//     `{ integer: true }` or `{ bool: true }`: loadStateDict then takes it from any float dtype
+//     (a PyTorch file's I64 or BOOL loads as float64) when the values fit, and
+//     safetensorsEntries() saves it as I64 or BOOL, as PyTorch would.
 // Plain tensors, numbers and functions in fields are not state. A plain array of modules or
 // parameters is refused, with a pointer to ModuleList / ParameterList, rather than silently
 // skipped.
@@ -18,6 +23,7 @@
 // each child's, depth first; with class fields, definition order is declaration order.
 
 import { noGrad } from '../autograd/grad-mode.js';
+import { type SafetensorsEntry } from '../io/save.js';
 import { type DType, allocate, isDType } from '../tensor/dtype.js';
 import { DTypeError, ShapeError, fmt } from '../tensor/errors.js';
 import { type Generator } from '../tensor/random.js';
@@ -38,10 +44,29 @@ export interface LoadResult {
   unexpectedKeys: string[];
 }
 
+/** What a buffer holds: any float, integers (PyTorch int64), or 0/1 flags (PyTorch bool). */
+export type BufferKind = 'float' | 'integer' | 'bool';
+
+/** The options of `registerBuffer` (a plain boolean third argument is `persistent`). */
+export interface BufferOptions {
+  /** In the state dict (default true). */
+  persistent?: boolean;
+  /** Holds integers, stored by PyTorch as int64 (e.g. num_batches_tracked). */
+  integer?: boolean;
+  /** Holds 0 or 1, stored by PyTorch as bool (e.g. SGConv's kernel_norm_initialized). */
+  bool?: boolean;
+}
+
 interface Buffer {
   tensor: Tensor;
   persistent: boolean;
+  kind: BufferKind;
 }
+
+/** One state-dict entry with what its values may be (parameters are always 'float'). */
+type StateEntry = [name: string, tensor: Tensor, kind: BufferKind];
+
+const BUFFER_OPTIONS = ['persistent', 'integer', 'bool'];
 
 const join = (prefix: string, name: string): string => (prefix === '' ? name : `${prefix}.${name}`);
 
@@ -85,15 +110,29 @@ export abstract class Module {
 
   /**
    * Register a buffer: state that is not trained (running statistics, counters). Persistent
-   * buffers are part of the state dict. Registering a name again replaces the buffer.
+   * buffers are part of the state dict. Registering a name again replaces the buffer. Mark a
+   * buffer that PyTorch stores as int64 with `{ integer: true }` and one it stores as bool with
+   * `{ bool: true }` (see the header); a plain boolean third argument is `persistent`.
+   * @example this.registerBuffer('num_batches_tracked', full([], 0), { integer: true })
    */
-  registerBuffer(name: string, tensor: Tensor, persistent = true): Tensor {
+  registerBuffer(name: string, tensor: Tensor, options: boolean | BufferOptions = true): Tensor {
+    const who = `${this.constructor.name}.registerBuffer`;
     if (typeof name !== 'string' || name === '' || name.includes('.')) {
-      throw new RangeError(`${this.constructor.name}.registerBuffer: the name must be a non-empty string without '.', got '${String(name)}'`);
+      throw new RangeError(`${who}: the name must be a non-empty string without '.', got '${String(name)}'`);
     }
-    if (!(tensor instanceof Tensor)) throw new TypeError(`${this.constructor.name}.registerBuffer: '${name}' must be a Tensor, got ${typeof tensor}`);
-    if (tensor instanceof Parameter) throw new TypeError(`${this.constructor.name}.registerBuffer: '${name}' is a Parameter; store it in a field instead`);
-    this.#buffers.set(name, { tensor, persistent });
+    if (!(tensor instanceof Tensor)) throw new TypeError(`${who}: '${name}' must be a Tensor, got ${typeof tensor}`);
+    if (tensor instanceof Parameter) throw new TypeError(`${who}: '${name}' is a Parameter; store it in a field instead`);
+    const opts: BufferOptions = typeof options === 'boolean' ? { persistent: options } : options;
+    if (opts === null || typeof opts !== 'object') throw new TypeError(`${who}: '${name}': options must be a boolean (persistent) or { persistent, integer, bool }, got ${String(opts)}`);
+    for (const [key, value] of Object.entries(opts)) {
+      if (!BUFFER_OPTIONS.includes(key)) throw new RangeError(`${who}: '${name}': unknown option '${key}' (expected persistent, integer or bool)`);
+      if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`${who}: '${name}': option ${key} must be a boolean, got ${String(value)}`);
+    }
+    if (opts.integer === true && opts.bool === true) throw new RangeError(`${who}: '${name}' cannot be both integer and bool`);
+    const kind: BufferKind = opts.integer === true ? 'integer' : opts.bool === true ? 'bool' : 'float';
+    const bad = firstUnfit(tensor, kind, tensor.dtype);
+    if (bad !== null) throw new RangeError(`${who}: '${name}' is registered as ${kind === 'bool' ? 'a bool flag' : 'an integer buffer'}, but ${bad}`);
+    this.#buffers.set(name, { tensor, persistent: opts.persistent ?? true, kind });
     return tensor;
   }
 
@@ -207,11 +246,11 @@ export abstract class Module {
   // ---- state dicts --------------------------------------------------------------------------
 
   /** Parameters and persistent buffers in state-dict order, sharing storage (internal). */
-  #stateEntries(): [string, Tensor][] {
-    const out: [string, Tensor][] = [];
+  #stateEntries(): StateEntry[] {
+    const out: StateEntry[] = [];
     for (const [prefix, module] of this.namedModules()) {
-      for (const [name, p] of module.#own().params) out.push([join(prefix, name), p]);
-      for (const [name, b] of module.#buffers) if (b.persistent) out.push([join(prefix, name), b.tensor]);
+      for (const [name, p] of module.#own().params) out.push([join(prefix, name), p, 'float']);
+      for (const [name, b] of module.#buffers) if (b.persistent) out.push([join(prefix, name), b.tensor, b.kind]);
     }
     return out;
   }
@@ -227,10 +266,28 @@ export abstract class Module {
   }
 
   /**
+   * The state dict as `saveSafetensors` entries, in the dtypes PyTorch uses: integer buffers as
+   * I64, bool buffers as BOOL, everything else in its own dtype (F32 or F64). The file then
+   * loads into the PyTorch module with the same names as its own state dict would.
+   * @example const bytes = io.saveSafetensors(model.safetensorsEntries());
+   */
+  safetensorsEntries(): Record<string, SafetensorsEntry> {
+    const entries: Record<string, SafetensorsEntry> = {};
+    for (const [name, t, kind] of this.#stateEntries()) {
+      const copy = new Tensor(t.data.slice(), t.shape);
+      entries[name] = kind === 'integer' ? { tensor: copy, dtype: 'I64' } : kind === 'bool' ? { tensor: copy, dtype: 'BOOL' } : copy;
+    }
+    return entries;
+  }
+
+  /**
    * Copy values from `dict` into the existing parameters and buffers (same objects, same
    * storage). Everything is checked before anything is written: with `strict` (the default) a
-   * missing or unexpected key is an error, and a shape or dtype mismatch always is. Returns the
-   * missing and unexpected keys (both empty after a strict load).
+   * missing or unexpected key is an error, and a shape or dtype mismatch always is. Integer and
+   * bool buffers are the exception to the dtype rule: they take any float dtype, converted, as
+   * long as every value is an integer (0 or 1 for bool) that the buffer's dtype holds exactly;
+   * that is how a PyTorch int64 counter or bool flag, loaded from safetensors as float64, fits a
+   * float32 module. Returns the missing and unexpected keys (both empty after a strict load).
    */
   loadStateDict(dict: Record<string, Tensor>, opts: { strict?: boolean } = {}): LoadResult {
     const strict = opts.strict ?? true;
@@ -247,13 +304,18 @@ export abstract class Module {
     const shapeProblems: string[] = [];
     const dtypeProblems: string[] = [];
     const copies: [Tensor, Tensor][] = [];
-    for (const [name, target] of entries) {
+    for (const [name, target, kind] of entries) {
       if (!Object.hasOwn(dict, name)) continue;
       const source: unknown = dict[name];
       if (!(source instanceof Tensor)) {
         dtypeProblems.push(`"${name}" is not a Tensor (got ${typeof source})`);
       } else if (!sameShape(source.shape, target.shape)) {
         shapeProblems.push(`size mismatch for "${name}": the state dict has ${fmt(source.shape)}, the module has ${fmt(target.shape)}`);
+      } else if (kind !== 'float') {
+        // Any float dtype will do; the values decide (the copy below converts the storage type).
+        const unfit = firstUnfit(source, kind, target.dtype);
+        if (unfit === null) copies.push([target, source]);
+        else dtypeProblems.push(`"${name}" is ${kind === 'bool' ? 'a bool flag' : 'an integer buffer'} (${target.dtype}), but in the state dict ${unfit}`);
       } else if (source.dtype !== target.dtype) {
         dtypeProblems.push(`dtype mismatch for "${name}": the state dict has ${source.dtype}, the module has ${target.dtype} (convert one of them with .to())`);
       } else {
@@ -281,4 +343,21 @@ export abstract class Module {
     }
     return found[1];
   }
+}
+
+/**
+ * Null when every value of `t` suits a buffer of this kind stored as `dtype`: an integer (0 or
+ * 1 for bool) that `dtype` holds exactly (float32 is exact only up to 2^24). Otherwise a
+ * description of the first value that does not.
+ */
+function firstUnfit(t: Tensor, kind: BufferKind, dtype: DType): string | null {
+  if (kind === 'float') return null;
+  const data = t.data;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (kind === 'bool' && v !== 0 && v !== 1) return `element ${i} is ${v}, not 0 or 1`;
+    if (!Number.isInteger(v)) return `element ${i} is ${v}, not an integer`;
+    if (dtype === 'float32' && Math.fround(v) !== v) return `element ${i} is ${v}, which float32 cannot hold exactly`;
+  }
+  return null;
 }

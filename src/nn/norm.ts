@@ -91,7 +91,8 @@ export class BatchNorm1d extends Module {
     if (this.trackRunningStats) {
       this.registerBuffer('running_mean', zeros([numFeatures], { dtype })); // [C]
       this.registerBuffer('running_var', ones([numFeatures], { dtype })); //   [C]
-      this.registerBuffer('num_batches_tracked', full([], 0, { dtype })); //  []
+      // A count, int64 in PyTorch: marked so that state dicts carry it as one (see Module).
+      this.registerBuffer('num_batches_tracked', full([], 0, { dtype }), { integer: true }); // []
     }
   }
 

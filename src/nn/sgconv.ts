@@ -153,7 +153,7 @@ export class SGConv extends Module {
     const m = sgconvMultiplier(this.decayMin, this.decayMax, H, dtype ?? 'float32').data;
     this.registerBuffer('multiplier', mode.learnable ? full([], 1, { dtype }) : tensor(m, { shape: [1, H, 1] })); // [1, H, 1] or []
     this.registerBuffer('kernel_norm', ones([Cp, H, 1], { dtype })); //            [C', H, 1]
-    this.registerBuffer('kernel_norm_initialized', full([], 0, { dtype })); //     [], 0 or 1
+    this.registerBuffer('kernel_norm_initialized', full([], 0, { dtype }), { bool: true }); // [], 0 or 1 (a bool in PyTorch)
   }
 
   /** Z [C', H, 1], the frozen normalisation constant (meaningful once kernelNormInitialized). */

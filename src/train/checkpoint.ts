@@ -3,9 +3,12 @@
 //             optimizer.<i>.<key>          per-parameter optimizer state (moments, buffers)
 //   metadata  longconv.format, step, rng (generator states), optimizer (groups and scalar
 //             state as JSON), scheduler, history (the metric curves), config
-// Integer counters such as BatchNorm's num_batches_tracked are stored as I64, as PyTorch does.
+// Given the model, its integer buffers (BatchNorm's num_batches_tracked) are stored as I64 and
+// its bool flags (SGConv's kernel_norm_initialized) as BOOL, as PyTorch stores them; the model
+// says which they are (Module.safetensorsEntries), not a guess from the name.
 
 import { type SafetensorsEntry } from '../io/index.js';
+import { type Module } from '../nn/module.js';
 import { type GeneratorState } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { type OptimizerStateDict, type ParamState, type LRSchedulerState } from '../optim/index.js';
@@ -23,10 +26,17 @@ export interface TrainingState<H = unknown> {
   config: Record<string, unknown>;
 }
 
-export function packCheckpoint<H>(s: TrainingState<H>): { tensors: Record<string, SafetensorsEntry>; metadata: Record<string, string> } {
+/**
+ * The tensors and metadata of a checkpoint file. Pass the model whose state `s.model` is to save
+ * its integer and bool buffers as I64 and BOOL; without it every tensor keeps its float dtype
+ * (the file still restores: loadStateDict takes either for those buffers).
+ */
+export function packCheckpoint<H>(s: TrainingState<H>, model?: Module): { tensors: Record<string, SafetensorsEntry>; metadata: Record<string, string> } {
+  const fromModel = new Map<string, SafetensorsEntry>(model === undefined ? [] : Object.entries(model.safetensorsEntries()));
   const tensors: Record<string, SafetensorsEntry> = {};
   for (const [name, t] of Object.entries(s.model)) {
-    tensors[`model.${name}`] = name.endsWith('num_batches_tracked') ? { tensor: t, dtype: 'I64' } : t;
+    const entry = fromModel.get(name);
+    tensors[`model.${name}`] = entry === undefined || entry instanceof Tensor ? t : { tensor: t, dtype: entry.dtype };
   }
   const scalars: Record<string, Record<string, number>> = {};
   for (const [i, state] of Object.entries(s.optimizer.state)) {

@@ -1,11 +1,14 @@
 // Layers: forward values against direct formulas, gradcheck in float64 with respect to inputs
 // and parameters (SPEC 5.5 item 6), BatchNorm1d running statistics against a hand computation,
-// and the shape/dtype errors.
+// the shape/dtype errors, and state dicts through safetensors bytes with PyTorch's integer and
+// bool buffers (I64 num_batches_tracked, BOOL kernel_norm_initialized).
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DTypeError, Generator, ShapeError, Tensor, mul, sum, tensor } from '../../src/index.js';
-import { BatchNorm1d, Dropout, Embedding, GELU, GLU, LayerNorm, Linear, Sequential } from '../../src/nn/index.js';
+import { DTypeError, Generator, ShapeError, Tensor, io, mul, sum, tensor } from '../../src/index.js';
+import { BatchNorm1d, Dropout, Embedding, GELU, GLU, LayerNorm, Linear, SGConv, Sequential } from '../../src/nn/index.js';
+import { packCheckpoint, unpackCheckpoint } from '../../src/train/checkpoint.js';
+import { concat, entry, f32Bytes, fileFrom, headerOf, i64Bytes } from '../io/util.js';
 import { allClose } from '../helpers/close.js';
 import { checkGrad, rnd } from '../helpers/check.js';
 
@@ -197,6 +200,114 @@ ly('Sequential chains its modules and reports a module that returns no tensor', 
     override forward(): Tensor { return 3 as unknown as Tensor; }
   }
   assert.throws(() => new Sequential(new GELU(), new Broken()).forward(x), /Sequential: module 1 \(Broken\) returned number, not a Tensor/);
+});
+
+// ---- state dicts through safetensors: integer and bool buffers --------------------------------
+
+/** A small float32 model with batch norm, trained two steps so every buffer has moved. */
+function trainedBatchNormModel(seed: number): Sequential {
+  const model = new Sequential(new Linear(3, 2, { generator: new Generator(seed) }), new BatchNorm1d(2));
+  model.forward(rnd([4, 3], seed + 1).to('float32'));
+  model.forward(rnd([4, 3], seed + 2).to('float32'));
+  return model;
+}
+
+/** Tensor name → safetensors dtype, from a file's header. */
+const headerDtypes = (bytes: Uint8Array): Record<string, string> =>
+  Object.fromEntries(Object.entries(JSON.parse(headerOf(bytes)) as Record<string, { dtype: string }>).map(([name, e]) => [name, e.dtype]));
+
+ly('BatchNorm1d state dict through saved bytes and back: the counter is I64 in the file and loads into float32', () => {
+  const a = trainedBatchNormModel(50);
+  const bytes = io.saveSafetensors(a.safetensorsEntries());
+  assert.equal(headerDtypes(bytes), {
+    '1.num_batches_tracked': 'I64', '0.weight': 'F32', '0.bias': 'F32', '1.weight': 'F32', '1.bias': 'F32', '1.running_mean': 'F32', '1.running_var': 'F32',
+  });
+  const { tensors } = io.loadSafetensors(bytes);
+  assert.is(tensors['1.num_batches_tracked'].dtype, 'float64');
+  const b = new Sequential(new Linear(3, 2, { generator: new Generator(99) }), new BatchNorm1d(2));
+  assert.equal(b.loadStateDict(tensors), { missingKeys: [], unexpectedKeys: [] });
+  const bn = b[1] as BatchNorm1d;
+  assert.is(bn.numBatchesTracked!.dtype, 'float32', 'the buffer keeps its own dtype');
+  assert.is(bn.numBatchesTracked!.item(), 2);
+  for (const [name, t] of Object.entries(a.stateDict())) assert.equal(Array.from(b.stateDict()[name].data), Array.from(t.data), name);
+  // A plain stateDict() (the counter as F32) restores just as well.
+  const c = new Sequential(new Linear(3, 2), new BatchNorm1d(2));
+  c.loadStateDict(io.loadSafetensors(io.saveSafetensors(a.stateDict())).tensors);
+  assert.is((c[1] as BatchNorm1d).numBatchesTracked!.item(), 2);
+});
+
+ly('a PyTorch-style file (F32 weights, I64 counter) loads into a float32 BatchNorm1d; unfit counters are refused', () => {
+  const header = `{${[
+    entry('num_batches_tracked', 'I64', [], 0, 8),
+    entry('bias', 'F32', [2], 8, 16), entry('running_mean', 'F32', [2], 16, 24),
+    entry('running_var', 'F32', [2], 24, 32), entry('weight', 'F32', [2], 32, 40),
+  ].join(',')}}`;
+  const file = fileFrom(header, concat(i64Bytes([7n]), f32Bytes([0.5, -0.5]), f32Bytes([1, 2]), f32Bytes([3, 4]), f32Bytes([1.5, 2.5])));
+  const bn = new BatchNorm1d(2);
+  bn.loadStateDict(io.loadSafetensors(file).tensors);
+  assert.is(bn.numBatchesTracked!.item(), 7);
+  assert.equal(Array.from(bn.runningVar!.data), [3, 4]);
+  assert.equal(Array.from(bn.weight!.data), [1.5, 2.5]);
+  // Integer means integer, and exactly representable in the buffer's dtype; nothing is written.
+  const dict = bn.stateDict();
+  assert.throws(() => bn.loadStateDict({ ...dict, num_batches_tracked: tensor(2.5, f64), bias: tensor([9, 9]) }), (e: Error) =>
+    e instanceof DTypeError && e.message === 'BatchNorm1d.loadStateDict: "num_batches_tracked" is an integer buffer (float32), but in the state dict element 0 is 2.5, not an integer');
+  assert.equal(Array.from(bn.bias!.data), [0.5, -0.5], 'the valid bias was not copied');
+  assert.throws(() => bn.loadStateDict({ ...dict, num_batches_tracked: tensor(2 ** 24 + 1, f64) }), /element 0 is 16777217, which float32 cannot hold exactly/);
+  // The other buffers are not integer buffers: their dtype must still match.
+  assert.throws(() => bn.loadStateDict({ ...dict, running_mean: tensor([1, 2], f64) }), /dtype mismatch for "running_mean": the state dict has float64, the module has float32/);
+});
+
+ly('SGConv kernel_norm_initialized: BOOL in a file, loaded as a 0/1 flag; other values are refused', () => {
+  const make = (): SGConv => new SGConv({ dModel: 2, lMax: 8, kernelDim: 2, generator: new Generator(3) });
+  const a = make();
+  a.kernel(8); // fixes Z and sets the flag
+  const bytes = io.saveSafetensors(a.safetensorsEntries());
+  assert.is(headerDtypes(bytes).kernel_norm_initialized, 'BOOL');
+  const { tensors } = io.loadSafetensors(bytes);
+  assert.is(tensors.kernel_norm_initialized.item(), 1);
+  const b = make();
+  assert.not.ok(b.kernelNormInitialized);
+  b.loadStateDict(tensors);
+  assert.ok(b.kernelNormInitialized);
+  assert.equal(Array.from(b.kernelNorm.data), Array.from(a.kernelNorm.data));
+  // A hand-built file with just the flag, as a BOOL byte 1, as PyTorch writes it.
+  const flagFile = fileFrom(`{${entry('kernel_norm_initialized', 'BOOL', [], 0, 1)}}`, [1]);
+  const d = make();
+  assert.equal(d.loadStateDict(io.loadSafetensors(flagFile).tensors, { strict: false }).unexpectedKeys, []);
+  assert.ok(d.kernelNormInitialized);
+  const c = make();
+  assert.throws(() => c.loadStateDict({ ...c.stateDict(), kernel_norm_initialized: tensor(2, f64) }), (e: Error) =>
+    e instanceof DTypeError && /"kernel_norm_initialized" is a bool flag \(float32\), but in the state dict element 0 is 2, not 0 or 1/.test(e.message));
+  assert.not.ok(c.kernelNormInitialized);
+});
+
+ly('packCheckpoint with the model stores its integer buffers as I64 (not by a name guess); the checkpoint restores', () => {
+  const model = trainedBatchNormModel(60);
+  const state = {
+    model: model.stateDict(), optimizer: { state: {}, paramGroups: [] }, scheduler: { lastStep: 0, baseLrs: [] },
+    step: 0, rng: {}, history: { train: [], eval: [] }, config: {},
+  };
+  const withModel = packCheckpoint(state, model);
+  assert.equal(withModel.tensors['model.1.num_batches_tracked'], { tensor: state.model['1.num_batches_tracked'], dtype: 'I64' });
+  assert.is(withModel.tensors['model.1.running_mean'], state.model['1.running_mean']);
+  // A float buffer whose name merely ends like the counter stays float.
+  class Odd extends Linear {
+    constructor() {
+      super(1, 1);
+      this.registerBuffer('my_num_batches_tracked', tensor(0.5));
+    }
+  }
+  const odd = new Odd();
+  const packed = packCheckpoint({ ...state, model: odd.stateDict() }, odd);
+  assert.instance(packed.tensors['model.my_num_batches_tracked'], Tensor);
+  io.saveSafetensors(packed.tensors, packed.metadata); // saving does not trip over 0.5 as I64
+  // Round trip through bytes into a fresh model.
+  const bytes = io.saveSafetensors(withModel.tensors, withModel.metadata);
+  const restored = unpackCheckpoint(io.loadSafetensors(bytes).tensors, io.loadSafetensors(bytes).metadata);
+  const fresh = new Sequential(new Linear(3, 2), new BatchNorm1d(2));
+  fresh.loadStateDict(restored.model);
+  assert.is((fresh[1] as BatchNorm1d).numBatchesTracked!.item(), 2);
 });
 
 ly.run();

@@ -249,6 +249,31 @@ md('registerBuffer validates its arguments; non-persistent buffers stay out of t
   assert.throws(() => m.registerBuffer('p', new Parameter(zeros([1]))), /is a Parameter/);
 });
 
+md('registerBuffer options: integer and bool marks are checked against the values, and bad options are named', () => {
+  class Marked extends Module {
+    constructor() {
+      super();
+      this.registerBuffer('count', tensor(3), { integer: true });
+      this.registerBuffer('flag', tensor(1), { bool: true, persistent: true });
+      this.registerBuffer('scratch', zeros([1]), { persistent: false, integer: true });
+    }
+    forward(x: Tensor): Tensor { return x; }
+  }
+  const m = new Marked();
+  assert.equal(Object.keys(m.stateDict()), ['count', 'flag']);
+  const entries = m.safetensorsEntries();
+  assert.equal(Object.keys(entries), ['count', 'flag']);
+  assert.is((entries.count as { dtype: string }).dtype, 'I64');
+  assert.is((entries.flag as { dtype: string }).dtype, 'BOOL');
+  assert.is.not((entries.count as { tensor: Tensor }).tensor.data, m.getBuffer('count')!.data, 'entries are copies, as stateDict');
+  assert.throws(() => m.registerBuffer('c', tensor(1.5), { integer: true }), /Marked.registerBuffer: 'c' is registered as an integer buffer, but element 0 is 1.5, not an integer/);
+  assert.throws(() => m.registerBuffer('f', tensor([0, 2]), { bool: true }), /'f' is registered as a bool flag, but element 1 is 2, not 0 or 1/);
+  assert.throws(() => m.registerBuffer('x', tensor(1), { integer: true, bool: true }), /'x' cannot be both integer and bool/);
+  assert.throws(() => m.registerBuffer('x', tensor(1), { int: true } as never), /'x': unknown option 'int' \(expected persistent, integer or bool\)/);
+  assert.throws(() => m.registerBuffer('x', tensor(1), { integer: 1 } as never), /'x': option integer must be a boolean, got 1/);
+  assert.equal(m.namedBuffers().map(([n]) => n), ['count', 'flag', 'scratch'], 'a refused registration changes nothing');
+});
+
 md('Parameter: shares the tensor storage, is a leaf requiring grad, validates its hints', () => {
   const t = tensor([1, 2]);
   const p = new Parameter(t, { lr: 1e-3, weightDecay: 0 });
