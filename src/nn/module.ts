@@ -245,19 +245,35 @@ export abstract class Module {
 
   // ---- state dicts --------------------------------------------------------------------------
 
-  /** Parameters and persistent buffers in state-dict order, sharing storage (internal). */
+  /**
+   * Parameters and persistent buffers in state-dict order, sharing storage (internal). Unlike
+   * namedModules(), the walk does not skip a module it has seen: a module shared by two parents
+   * is listed under both names, as PyTorch's state_dict lists it (so a file saved here has every
+   * key the PyTorch model expects). Only a module inside itself is refused, since its state dict
+   * would never end.
+   */
   #stateEntries(): StateEntry[] {
     const out: StateEntry[] = [];
-    for (const [prefix, module] of this.namedModules()) {
-      for (const [name, p] of module.#own().params) out.push([join(prefix, name), p, 'float']);
+    const ancestors: Module[] = [];
+    const visit = (prefix: string, module: Module): void => {
+      if (ancestors.includes(module)) {
+        throw new TypeError(`${this.constructor.name}: the ${module.constructor.name} at '${prefix}' is one of its own ancestors, so its state dict would be infinite`);
+      }
+      ancestors.push(module);
+      const { params, children } = module.#own();
+      for (const [name, p] of params) out.push([join(prefix, name), p, 'float']);
       for (const [name, b] of module.#buffers) if (b.persistent) out.push([join(prefix, name), b.tensor, b.kind]);
-    }
+      for (const [name, child] of children) visit(join(prefix, name), child);
+      ancestors.pop();
+    };
+    visit('', this);
     return out;
   }
 
   /**
    * Parameters and persistent buffers by dotted name, as copies (a snapshot: later training does
-   * not change it) with no graph. Tied parameters appear under each of their names, as in PyTorch.
+   * not change it) with no graph. Tied parameters and shared modules appear under each of their
+   * names, as in PyTorch.
    */
   stateDict(): Record<string, Tensor> {
     const dict: Record<string, Tensor> = {};

@@ -136,6 +136,38 @@ md('a plain array of modules is refused with a pointer to ModuleList; aliases an
   assert.is(tied.numParameters(), 2 + 6);
 });
 
+md('a module shared by two parents is in the state dict under both names, and in parameters() once', () => {
+  const shared = new Sequential(new Linear(2, 2, { generator: new Generator(7) }), new BatchNorm1d(2));
+  class Twin extends Module {
+    readonly encoder = new Sequential(shared);
+    readonly decoder = new Sequential(shared);
+    forward(x: Tensor): Tensor { return x; }
+  }
+  const twin = new Twin();
+  const inner = ['0.0.weight', '0.0.bias', '0.1.weight', '0.1.bias', '0.1.running_mean', '0.1.running_var', '0.1.num_batches_tracked'];
+  const dict = twin.stateDict();
+  assert.equal(Object.keys(dict), [...inner.map((k) => `encoder.${k}`), ...inner.map((k) => `decoder.${k}`)]);
+  assert.equal(Object.keys(twin.safetensorsEntries()), Object.keys(dict));
+  assert.equal(twin.namedParameters().map(([n]) => n), ['encoder.0.0.weight', 'encoder.0.0.bias', 'encoder.0.1.weight', 'encoder.0.1.bias']);
+  // Loading needs both names (as in PyTorch), and writes the one shared tensor.
+  assert.throws(() => twin.loadStateDict(Object.fromEntries(Object.entries(dict).filter(([k]) => k.startsWith('encoder.')))), /missing keys: "decoder\.0\.0\.weight"/);
+  dict['encoder.0.0.bias'] = tensor([5, 6]);
+  dict['decoder.0.0.bias'] = tensor([5, 6]);
+  twin.loadStateDict(dict);
+  assert.equal(Array.from((shared[0] as Linear).bias!.data), [5, 6]);
+  // A module inside itself has no finite state dict.
+  class Loop extends Module {
+    readonly inner: Sequential;
+    constructor() {
+      super();
+      this.inner = new Sequential(new Linear(1, 1));
+      (this.inner as unknown as { self: Module }).self = this;
+    }
+    forward(x: Tensor): Tensor { return x; }
+  }
+  assert.throws(() => new Loop().stateDict(), /Loop: the Loop at 'inner\.self' is one of its own ancestors, so its state dict would be infinite/);
+});
+
 md('train/eval propagate to every descendant; zeroGrad clears every gradient', () => {
   const net = new Net();
   assert.ok(net.modules().every((m) => m.training));
