@@ -11,7 +11,9 @@
 //     safetensorsEntries() saves it as I64 or BOOL, as PyTorch would.
 // Plain tensors, numbers and functions in fields are not state. A plain array of modules or
 // parameters is refused, with a pointer to ModuleList / ParameterList, rather than silently
-// skipped.
+// skipped. Parameters and children can also be registered by name (`registerParameter`,
+// `registerModule`), for names that are not known when the class is written, as PyTorch code
+// does with register_parameter(f"B_{i}", ...); they come after the fields, in registration order.
 //
 // Names. A field's state-dict name is its own name, unless the class maps it in the static
 // `stateNames` table, so that camelCase fields carry the reference's PyTorch names:
@@ -78,34 +80,86 @@ export abstract class Module {
   training = true;
 
   readonly #buffers = new Map<string, Buffer>();
+  /** Parameters and children registered by name rather than held in fields. */
+  readonly #registered = new Map<string, Parameter | Module>();
 
   /** The computation. Call it directly: `y = layer.forward(x)`. */
   abstract forward(...inputs: any[]): unknown;
 
   // ---- discovery ----------------------------------------------------------------------------
 
-  /** This module's own parameters and children under their state-dict names, in field order. */
+  /**
+   * This module's own parameters and children under their state-dict names: fields in field
+   * order, then registered entries in registration order.
+   */
   #own(): { params: [string, Parameter][]; children: [string, Module][] } {
     const names = (this.constructor as typeof Module).stateNames;
     const params: [string, Parameter][] = [];
     const children: [string, Module][] = [];
     const seen = new Set<unknown>();
     const taken = new Set<string>(this.#buffers.keys());
+    const add = (name: string, value: Parameter | Module): void => {
+      if (seen.has(value)) return; // a second name aliasing the same object is not new state
+      seen.add(value);
+      if (taken.has(name)) throw new TypeError(`${this.constructor.name}: two entries are named '${name}' (check stateNames, registerBuffer, registerParameter and registerModule)`);
+      taken.add(name);
+      if (value instanceof Parameter) params.push([name, value]);
+      else children.push([name, value]);
+    };
     for (const field of Object.keys(this)) {
       const value: unknown = (this as Record<string, unknown>)[field];
-      const name = Object.hasOwn(names, field) ? names[field] : field;
       if (value instanceof Parameter || value instanceof Module) {
-        if (seen.has(value)) continue; // a second field aliasing the same object is not new state
-        seen.add(value);
-        if (taken.has(name)) throw new TypeError(`${this.constructor.name}: two entries are named '${name}' (check stateNames and registerBuffer)`);
-        taken.add(name);
-        if (value instanceof Parameter) params.push([name, value]);
-        else children.push([name, value]);
+        add(Object.hasOwn(names, field) ? names[field] : field, value);
       } else if (Array.isArray(value) && value.some((v) => v instanceof Parameter || v instanceof Module)) {
         throw new TypeError(`${this.constructor.name}: field '${field}' is a plain array of modules or parameters, which a Module cannot see; use new ModuleList([...]) or new ParameterList([...])`);
       }
     }
+    for (const [name, value] of this.#registered) add(name, value);
     return { params, children };
+  }
+
+  /** Throw unless `name` can name an entry of this module (shared by the register methods). */
+  #checkName(who: string, name: string): void {
+    if (typeof name !== 'string' || name === '' || name.includes('.')) {
+      throw new RangeError(`${who}: the name must be a non-empty string without '.', got '${String(name)}'`);
+    }
+  }
+
+  /**
+   * Register a parameter under `name`, for names chosen at run time (`kernel_0`, `kernel_1`, …);
+   * a parameter in a field needs no registration. Registering a name again replaces the entry.
+   * The name must not be a buffer's or a registered child's.
+   * @example for (let i = 0; i < n; i++) this.registerParameter(`B_${i}`, new Parameter(zeros([N])));
+   */
+  registerParameter(name: string, param: Parameter): void {
+    const who = `${this.constructor.name}.registerParameter`;
+    this.#checkName(who, name);
+    if (!(param instanceof Parameter)) {
+      throw new TypeError(`${who}: '${name}' must be a Parameter, got ${(param as unknown) instanceof Tensor ? 'a plain Tensor (wrap it: new Parameter(t), or use registerBuffer for state that is not trained)' : typeof param}`);
+    }
+    this.#checkFree(who, name, 'parameter');
+    this.#registered.set(name, param);
+  }
+
+  /**
+   * Register a child module under `name`, for names chosen at run time; a module in a field
+   * needs no registration. Registering a name again replaces the entry. The name must not be a
+   * buffer's or a registered parameter's.
+   */
+  registerModule(name: string, module: Module): void {
+    const who = `${this.constructor.name}.registerModule`;
+    this.#checkName(who, name);
+    if (!(module instanceof Module)) throw new TypeError(`${who}: '${name}' must be a Module, got ${typeof module}`);
+    if (module === this) throw new TypeError(`${who}: '${name}' is this module itself, which cannot be its own child`);
+    this.#checkFree(who, name, 'module');
+    this.#registered.set(name, module);
+  }
+
+  /** Registered names of one kind may be replaced, but not reused by another kind. */
+  #checkFree(who: string, name: string, kind: 'buffer' | 'parameter' | 'module'): void {
+    const held = this.#registered.get(name);
+    const current = this.#buffers.has(name) ? 'buffer' : held instanceof Parameter ? 'parameter' : held instanceof Module ? 'module' : null;
+    if (current !== null && current !== kind) throw new RangeError(`${who}: '${name}' is already the name of a ${current}`);
   }
 
   /**
@@ -117,9 +171,7 @@ export abstract class Module {
    */
   registerBuffer(name: string, tensor: Tensor, options: boolean | BufferOptions = true): Tensor {
     const who = `${this.constructor.name}.registerBuffer`;
-    if (typeof name !== 'string' || name === '' || name.includes('.')) {
-      throw new RangeError(`${who}: the name must be a non-empty string without '.', got '${String(name)}'`);
-    }
+    this.#checkName(who, name);
     if (!(tensor instanceof Tensor)) throw new TypeError(`${who}: '${name}' must be a Tensor, got ${typeof tensor}`);
     if (tensor instanceof Parameter) throw new TypeError(`${who}: '${name}' is a Parameter; store it in a field instead`);
     const opts: BufferOptions = typeof options === 'boolean' ? { persistent: options } : options;
@@ -129,6 +181,7 @@ export abstract class Module {
       if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`${who}: '${name}': option ${key} must be a boolean, got ${String(value)}`);
     }
     if (opts.integer === true && opts.bool === true) throw new RangeError(`${who}: '${name}' cannot be both integer and bool`);
+    this.#checkFree(who, name, 'buffer');
     const kind: BufferKind = opts.integer === true ? 'integer' : opts.bool === true ? 'bool' : 'float';
     const bad = firstUnfit(tensor, kind, tensor.dtype);
     if (bad !== null) throw new RangeError(`${who}: '${name}' is registered as ${kind === 'bool' ? 'a bool flag' : 'an integer buffer'}, but ${bad}`);

@@ -306,6 +306,44 @@ md('registerBuffer options: integer and bool marks are checked against the value
   assert.equal(m.namedBuffers().map(([n]) => n), ['count', 'flag', 'scratch'], 'a refused registration changes nothing');
 });
 
+md('registerParameter and registerModule: run-time names, after the fields, in every walk and the state dict', () => {
+  class Stack extends Module {
+    readonly head = new Linear(2, 1, { generator: new Generator(8) });
+    constructor(n: number) {
+      super();
+      for (let i = 0; i < n; i++) {
+        this.registerParameter(`B_${i}`, new Parameter(zeros([2])));
+        this.registerModule(`block_${i}`, new Linear(2, 2, { generator: new Generator(i) }));
+      }
+    }
+    forward(x: Tensor): Tensor { return x; }
+  }
+  const m = new Stack(2);
+  assert.equal(m.namedParameters().map(([n]) => n), ['B_0', 'B_1', 'head.weight', 'head.bias', 'block_0.weight', 'block_0.bias', 'block_1.weight', 'block_1.bias']);
+  assert.equal(m.namedChildren().map(([n]) => n), ['head', 'block_0', 'block_1']);
+  assert.equal(Object.keys(m.stateDict()), m.namedParameters().map(([n]) => n));
+  const other = new Stack(2);
+  other.loadStateDict(m.stateDict());
+  assert.equal(Array.from(other.getParameter('block_1.weight').data), Array.from(m.getParameter('block_1.weight').data));
+  m.to('float64');
+  assert.is(m.getParameter('B_1').dtype, 'float64');
+  // Registering a name again replaces the entry; the name cannot move to another kind.
+  const replacement = new Parameter(zeros([3]));
+  m.registerParameter('B_0', replacement);
+  assert.is(m.getParameter('B_0'), replacement);
+  assert.throws(() => m.registerModule('B_0', new GELU()), /Stack.registerModule: 'B_0' is already the name of a parameter/);
+  assert.throws(() => m.registerBuffer('block_0', zeros([1])), /Stack.registerBuffer: 'block_0' is already the name of a module/);
+  m.registerBuffer('stat', zeros([1]));
+  assert.throws(() => m.registerParameter('stat', new Parameter(zeros([1]))), /'stat' is already the name of a buffer/);
+  // Bad arguments are named; a clash with a field is found when the state is walked.
+  assert.throws(() => m.registerParameter('w', zeros([1]) as Parameter), /Stack.registerParameter: 'w' must be a Parameter, got a plain Tensor \(wrap it: new Parameter\(t\)/);
+  assert.throws(() => m.registerParameter('a.b', new Parameter(zeros([1]))), /Stack.registerParameter: the name must be a non-empty string without '\.', got 'a.b'/);
+  assert.throws(() => m.registerModule('x', {} as Module), /Stack.registerModule: 'x' must be a Module, got object/);
+  assert.throws(() => m.registerModule('me', m), /'me' is this module itself/);
+  m.registerModule('head', new GELU());
+  assert.throws(() => m.parameters(), /Stack: two entries are named 'head' \(check stateNames, registerBuffer, registerParameter and registerModule\)/);
+});
+
 md('Parameter: shares the tensor storage, is a leaf requiring grad, validates its hints', () => {
   const t = tensor([1, 2]);
   const p = new Parameter(t, { lr: 1e-3, weightDecay: 0 });
