@@ -35,6 +35,9 @@ export class AdamW extends Optimizer<AdamWHyper, AdamWState> {
     });
   }
 
+  // maxExpAvgSq exists only once an amsgrad step has run (update() creates it), so it is optional.
+  protected readonly stateKeys = { step: 'count', expAvg: 'tensor', expAvgSq: 'tensor', maxExpAvgSq: 'optional tensor' } as const;
+
   protected validate(h: AdamWHyper, where: string): void {
     checkNonNegative('AdamW', where, 'lr', h.lr);
     checkNonNegative('AdamW', where, 'eps', h.eps);

@@ -34,6 +34,12 @@ export type ParamGroupInput<H> = Partial<H> & { params: Iterable<Tensor> };
 /** A parameter's state: tensors (moments, momentum buffers) and numbers (step counts). */
 export type ParamState = { [key: string]: Tensor | number | undefined };
 
+/**
+ * What one key of a parameter's state holds: a count (an integer ≥ 0, such as AdamW's step) or a
+ * tensor shaped like the parameter, required or optional (created on first use).
+ */
+export type StateKeyKind = 'count' | 'tensor' | 'optional tensor';
+
 export interface OptimizerStateDict<H> {
   /** State by parameter index (parameters without state are absent). */
   state: Record<number, ParamState>;
@@ -92,6 +98,13 @@ export abstract class Optimizer<H extends BaseHyper, S extends ParamState = Para
 
   /** Throw a RangeError naming `where` unless the settings are valid. */
   protected abstract validate(h: H, where: string): void;
+
+  /**
+   * Every key a parameter's state may hold, and what it holds. loadStateDict checks a saved
+   * state against it, so that a state that update() could not use is refused on load rather
+   * than failing inside a later step().
+   */
+  protected abstract readonly stateKeys: Readonly<Record<string, StateKeyKind>>;
 
   /** The state of a parameter before its first update. */
   protected abstract initState(p: Tensor): S;
@@ -161,7 +174,10 @@ export abstract class Optimizer<H extends BaseHyper, S extends ParamState = Para
   /**
    * Restore a snapshot from `stateDict()` of an optimizer over parameters of the same shapes in
    * the same group layout: the i-th saved parameter maps to the i-th parameter here. The group
-   * settings (lr included) are restored too. Everything is checked before anything changes.
+   * settings (lr included) are restored too. Everything is checked before anything changes: the
+   * groups' parameter ids (integers 0..n−1, each listed once), and each state against
+   * `stateKeys` (every required key present, no unknown key, counts integers ≥ 0, tensors of the
+   * parameter's shape and dtype).
    */
   loadStateDict(dict: OptimizerStateDict<H>): void {
     const who = `${this.constructor.name}.loadStateDict`;
@@ -173,30 +189,28 @@ export abstract class Optimizer<H extends BaseHyper, S extends ParamState = Para
     if (fmt(savedSizes) !== fmt(sizes)) {
       throw new RangeError(`${who}: the state dict has groups of sizes ${fmt(savedSizes)}, this optimizer has ${fmt(sizes)}`);
     }
+    const n = sizes.reduce((a, b) => a + b, 0);
     const byId = new Map<number, Tensor>();
+    const listedIn = new Map<number, number>(); // id → the saved group that lists it
     dict.paramGroups.forEach((g, gi) => {
       const { params, ...settings } = g;
       checkKnownSettings(who, `saved group ${gi}`, settings, this.defaults);
       this.validate({ ...this.defaults, ...settings } as H, `saved group ${gi}`);
-      params.forEach((id, j) => byId.set(id, this.paramGroups[gi].params[j]));
+      params.forEach((id, j) => {
+        if (!(Number.isInteger(id) && id >= 0 && id < n)) {
+          throw new RangeError(`${who}: saved group ${gi} lists parameter id ${String(id)}; ids must be integers 0..${n - 1}`);
+        }
+        if (listedIn.has(id)) throw new RangeError(`${who}: parameter id ${id} is listed twice (saved groups ${listedIn.get(id)} and ${gi}); each of 0..${n - 1} must appear once`);
+        listedIn.set(id, gi);
+        byId.set(id, this.paramGroups[gi].params[j]);
+      });
     });
+    // As many ids as parameters, all distinct and all in 0..n−1: so every parameter is covered.
     const restored = new Map<Tensor, S>();
     for (const [id, saved] of Object.entries(dict.state)) {
       const p = byId.get(Number(id));
       if (p === undefined) throw new RangeError(`${who}: state for parameter ${id}, which no saved group lists`);
-      const entry: ParamState = {};
-      for (const [key, value] of Object.entries(saved)) {
-        if (value instanceof Tensor) {
-          if (!sameShape(value.shape, p.shape)) throw new ShapeError(`${who}: state '${key}' of parameter ${id} has shape ${fmt(value.shape)}, the parameter has ${fmt(p.shape)}`);
-          if (value.dtype !== p.dtype) throw new DTypeError(`${who}: state '${key}' of parameter ${id} is ${value.dtype}, the parameter is ${p.dtype}`);
-          entry[key] = copyTensor(value);
-        } else if (typeof value === 'number') {
-          entry[key] = value;
-        } else if (value !== undefined) {
-          throw new TypeError(`${who}: state '${key}' of parameter ${id} is neither a Tensor nor a number`);
-        }
-      }
-      restored.set(p, entry as S);
+      restored.set(p, this.#checkState(who, id, saved, p));
     }
     // Checked: now write.
     dict.paramGroups.forEach((g, gi) => {
@@ -205,6 +219,34 @@ export abstract class Optimizer<H extends BaseHyper, S extends ParamState = Para
     });
     this.state.clear();
     for (const [p, s] of restored) this.state.set(p, s);
+  }
+
+  /** A copy of one saved state, after checking it against `stateKeys` and its parameter. */
+  #checkState(who: string, id: string, saved: unknown, p: Tensor): S {
+    const where = `state of parameter ${id}`;
+    if (saved === null || typeof saved !== 'object' || saved instanceof Tensor) throw new TypeError(`${who}: ${where} must be an object, got ${saved === null ? 'null' : typeof saved}`);
+    const spec = this.stateKeys;
+    const known = Object.keys(spec).join(', ');
+    const entry: ParamState = {};
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) continue;
+      const kind = Object.hasOwn(spec, key) ? spec[key] : undefined;
+      if (kind === undefined) throw new TypeError(`${who}: ${where} has an unknown key '${key}' (${this.constructor.name} keeps ${known})`);
+      if (kind === 'count') {
+        if (!(typeof value === 'number' && Number.isInteger(value) && value >= 0)) {
+          throw new RangeError(`${who}: ${where}: '${key}' must be an integer ≥ 0, got ${value instanceof Tensor ? 'a Tensor' : String(value)}`);
+        }
+        entry[key] = value;
+      } else {
+        if (!(value instanceof Tensor)) throw new TypeError(`${who}: ${where}: '${key}' must be a Tensor, got ${typeof value}`);
+        if (!sameShape(value.shape, p.shape)) throw new ShapeError(`${who}: state '${key}' of parameter ${id} has shape ${fmt(value.shape)}, the parameter has ${fmt(p.shape)}`);
+        if (value.dtype !== p.dtype) throw new DTypeError(`${who}: state '${key}' of parameter ${id} is ${value.dtype}, the parameter is ${p.dtype}`);
+        entry[key] = copyTensor(value);
+      }
+    }
+    const missing = Object.keys(spec).filter((key) => spec[key] !== 'optional tensor' && entry[key] === undefined);
+    if (missing.length > 0) throw new TypeError(`${who}: ${where} lacks ${missing.map((k) => `'${k}'`).join(', ')} (${this.constructor.name} keeps ${known})`);
+    return entry as S;
   }
 }
 

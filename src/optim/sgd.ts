@@ -37,6 +37,9 @@ export class SGD extends Optimizer<SGDHyper, SGDState> {
     });
   }
 
+  // Without momentum the state is empty; with it, the first step creates the buffer.
+  protected readonly stateKeys = { momentumBuffer: 'optional tensor' } as const;
+
   protected validate(h: SGDHyper, where: string): void {
     checkNonNegative('SGD', where, 'lr', h.lr);
     checkNonNegative('SGD', where, 'momentum', h.momentum);

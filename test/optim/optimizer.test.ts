@@ -124,6 +124,49 @@ op('state dict: snapshot of state and groups; a mismatched layout or shape is re
   assert.is(swapped.paramGroups[0].lr, lrBefore, 'nothing changed');
 });
 
+op('loadStateDict checks each state against the optimizer state keys, the step counts, and the parameter ids', () => {
+  const p = new Parameter(tensor([1, 2], f64));
+  const q = new Parameter(tensor([3], f64));
+  const opt = new AdamW([p, q], { lr: 0.1 });
+  p.grad = tensor([1, 1], f64);
+  q.grad = tensor([1], f64);
+  opt.step();
+  const sd = opt.stateDict();
+  const fresh = (): AdamW => new AdamW([new Parameter(zeros([2], f64)), new Parameter(zeros([1], f64))], { lr: 0.7 });
+  const refused = (edit: (d: typeof sd) => void, pattern: RegExp): void => {
+    const d = opt.stateDict();
+    edit(d);
+    const target = fresh();
+    assert.throws(() => target.loadStateDict(d), pattern);
+    assert.is(target.paramGroups[0].lr, 0.7, 'nothing changed');
+    assert.is(target.state.size, 0, 'nothing changed');
+  };
+  // A state without expAvg used to load, and the next step() failed with a TypeError inside update().
+  refused((d) => delete d.state[0].expAvg, /AdamW.loadStateDict: state of parameter 0 lacks 'expAvg' \(AdamW keeps step, expAvg, expAvgSq, maxExpAvgSq\)/);
+  refused((d) => (d.state[1].step = -2.5), /AdamW.loadStateDict: state of parameter 1: 'step' must be an integer ≥ 0, got -2\.5/);
+  refused((d) => (d.state[1].step = 1.5), /'step' must be an integer ≥ 0, got 1\.5/);
+  refused((d) => (d.state[0].step = tensor([1]) as never), /'step' must be an integer ≥ 0, got a Tensor/);
+  refused((d) => (d.state[0].expAvgSq = 3), /state of parameter 0: 'expAvgSq' must be a Tensor, got number/);
+  refused((d) => (d.state[0].momentumBuffer = tensor([0, 0], f64)), /state of parameter 0 has an unknown key 'momentumBuffer' \(AdamW keeps step, expAvg, expAvgSq, maxExpAvgSq\)/);
+  refused((d) => (d.state[0] = null as never), /state of parameter 0 must be an object, got null/);
+  // Parameter ids: integers 0..n−1, each listed once.
+  refused((d) => (d.paramGroups[0].params = [0, 0]), /AdamW.loadStateDict: parameter id 0 is listed twice \(saved groups 0 and 0\); each of 0\.\.1 must appear once/);
+  refused((d) => (d.paramGroups[0].params = [0, 2]), /saved group 0 lists parameter id 2; ids must be integers 0\.\.1/);
+  refused((d) => (d.paramGroups[0].params = [0.5, 1]), /lists parameter id 0\.5/);
+  // The untouched dict loads, and an optional key (maxExpAvgSq) may be absent or present.
+  const ok = fresh();
+  ok.loadStateDict(sd);
+  assert.is(ok.state.get(ok.paramGroups[0].params[0])!.step, 1);
+  const ams = new AdamW([new Parameter(zeros([2], f64))], { amsgrad: true });
+  ams.loadStateDict({ state: { 0: { step: 3, expAvg: zeros([2], f64), expAvgSq: zeros([2], f64), maxExpAvgSq: zeros([2], f64) } }, paramGroups: [{ ...ams.stateDict().paramGroups[0] }] });
+  assert.is(ams.state.get(ams.paramGroups[0].params[0])!.step, 3);
+  // SGD's state has no required key; a step count is not one of its keys.
+  const sgd = new SGD([new Parameter(zeros([2], f64))], { lr: 0.1, momentum: 0.9 });
+  const sgdDict = sgd.stateDict();
+  sgd.loadStateDict({ ...sgdDict, state: { 0: {} } });
+  assert.throws(() => sgd.loadStateDict({ ...sgdDict, state: { 0: { step: 1 } } }), /SGD.loadStateDict: state of parameter 0 has an unknown key 'step' \(SGD keeps momentumBuffer\)/);
+});
+
 op('clipGradNorm: returns the total norm and scales by maxNorm/(total + 1e-6) only above maxNorm', () => {
   const a = new Parameter(zeros([2], f64));
   const b = new Parameter(zeros([1], f64));
