@@ -6,11 +6,20 @@
 // training loop is: optimizer.step(); scheduler.step().
 //
 //   constantSchedule():  1
-//   linearWarmup(w):     min(1, (step + 1)/w)      the first update already moves (lr/w), none is wasted
+//   linearWarmup(w):     min(1, step/w)
 //   cosineWithWarmup({ warmupSteps: w, totalSteps: T, minLrRatio: r }):
-//     step < w:  (step + 1)/w
+//     step < w:  step/w
 //     else:      r + (1 − r)·½(1 + cos(π·q)),  q = min(1, (step − w)/(T − w))
-//   so the factor is 1 at step w, r at step T and stays r afterwards.
+//   so the factor is 0 at step 0, 1 at step w, r at step T and stays r afterwards.
+//
+// The warmup is the reference's: the state-spaces training code (whose configs the LRA
+// experiments use) builds its `cosine_warmup` and `constant_warmup` schedules with
+// transformers' get_cosine_schedule_with_warmup / get_constant_schedule_with_warmup, whose
+// factor is step/max(1, w). The first update therefore runs at lr 0 (it still advances AdamW's
+// step count and moments), and the update at step w is the first at the full lr. Two
+// differences remain, both past the end of training as the reference configures it: transformers
+// has no floor r (ours defaults to 0, the same), and its cosine rises again after step T, where
+// ours holds r.
 
 export type Schedule = (step: number) => number;
 
@@ -24,7 +33,7 @@ export function constantSchedule(): Schedule {
 
 export function linearWarmup(warmupSteps: number): Schedule {
   checkSteps('linearWarmup', 'warmupSteps', warmupSteps);
-  return (step) => (step < warmupSteps ? (step + 1) / warmupSteps : 1);
+  return (step) => (step < warmupSteps ? step / warmupSteps : 1);
 }
 
 export function cosineWithWarmup(opts: { warmupSteps: number; totalSteps: number; minLrRatio?: number }): Schedule {
@@ -35,7 +44,7 @@ export function cosineWithWarmup(opts: { warmupSteps: number; totalSteps: number
   if (totalSteps < warmupSteps) throw new RangeError(`cosineWithWarmup: totalSteps ${totalSteps} is less than warmupSteps ${warmupSteps}`);
   if (!(minLrRatio >= 0 && minLrRatio <= 1)) throw new RangeError(`cosineWithWarmup: minLrRatio must be in [0, 1], got ${minLrRatio}`);
   return (step) => {
-    if (step < warmupSteps) return (step + 1) / warmupSteps;
+    if (step < warmupSteps) return step / warmupSteps;
     const progress = Math.min(1, (step - warmupSteps) / Math.max(1, totalSteps - warmupSteps));
     return minLrRatio + (1 - minLrRatio) * 0.5 * (1 + Math.cos(Math.PI * progress));
   };
