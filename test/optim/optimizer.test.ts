@@ -68,6 +68,14 @@ op('AdamW amsgrad keeps the running maximum of v', () => {
   const v1 = (1 - 0.999) * 4 * 4;
   assert.is(s.expAvgSq.data[0], 0.999 * v1, 'v decays with a zero gradient');
   assert.is(s.maxExpAvgSq!.data[0], v1, 'the maximum is still the first step v');
+  // The update itself must divide by √max v, not √v: p after step 2, both ways, by hand.
+  const m1 = (1 - 0.9) * 4;
+  const p1 = -(0.1 / (1 - 0.9)) * m1 / (Math.sqrt(v1) / Math.sqrt(1 - 0.999) + 1e-8);
+  const m2 = 0.9 * m1;
+  const p2With = (v: number): number => p1 - (0.1 / (1 - 0.9 ** 2)) * m2 / (Math.sqrt(v) / Math.sqrt(1 - 0.999 ** 2) + 1e-8);
+  const expected = p2With(v1);
+  assert.ok(Math.abs(p2With(0.999 * v1) - expected) > 1e-5, 'the two rules give different parameters here');
+  assert.ok(Math.abs(p.data[0] - expected) <= 1e-15, `p after step 2: ${p.data[0]}, expected ${expected} (with v instead of max v: ${p2With(0.999 * v1)})`);
 });
 
 op('constructor errors name the optimizer and the offending setting', () => {
