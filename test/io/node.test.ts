@@ -2,9 +2,10 @@
 // validating loader, no temp files left behind on success or failure.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { tensor, io } from '../../src/index.js';
 import { readSafetensorsFile, writeSafetensorsFile } from '../../src/io/node.js';
 
@@ -47,6 +48,50 @@ files('concurrent writers to one path: the result is one whole file, never a mix
   const data = (await readSafetensorsFile(path)).tensors.w.data;
   assert.ok([1, 2, 3, 4].includes(data[0]) && data.every((x) => x === data[0]));
   assert.equal(await readdir(dir), ['race.safetensors']);
+});
+
+files('atomic: a failure between the write and the rename leaves the target untouched and removes the temp file', async () => {
+  // Patch fs.promises.rename (and FileHandle.sync, to see the order) as the writer sees them:
+  // syncBuiltinESMExports carries a patch of the CommonJS object into the ESM bindings that
+  // node.ts imported. A writer that wrote the target directly would change it before this point.
+  const fsp = createRequire(import.meta.url)('node:fs/promises') as typeof import('node:fs/promises');
+  const path = join(dir, 'model.safetensors');
+  await writeSafetensorsFile(path, { w: tensor([1, 2]) });
+  const before = await readFile(path);
+  const newBytes = io.saveSafetensors({ w: tensor([7, 8, 9]) });
+  const probe = await open(path, 'r');
+  const handleProto = Object.getPrototypeOf(probe) as { sync: () => Promise<void> };
+  await probe.close();
+  const { rename: realRename } = fsp;
+  const realSync = handleProto.sync;
+  const events: string[] = [];
+  let seen: { from: string; to: string; files: string[]; tempBytes: Uint8Array } | null = null;
+  handleProto.sync = async function (this: unknown) {
+    events.push('sync');
+    return realSync.call(this);
+  };
+  (fsp as { rename: unknown }).rename = async (from: string, to: string) => {
+    events.push('rename');
+    seen = { from, to, files: await readdir(dir), tempBytes: new Uint8Array(await readFile(from)) };
+    throw new Error('injected failure before the rename');
+  };
+  syncBuiltinESMExports();
+  try {
+    await assertRejects(writeSafetensorsFile(path, { w: tensor([7, 8, 9]) }), /injected failure before the rename/);
+  } finally {
+    (fsp as { rename: unknown }).rename = realRename;
+    handleProto.sync = realSync;
+    syncBuiltinESMExports();
+  }
+  assert.ok(seen !== null, 'the writer renames into place');
+  const { from, to, files: during, tempBytes } = seen as { from: string; to: string; files: string[]; tempBytes: Uint8Array };
+  assert.is(to, path);
+  assert.is(dirname(from), dir, 'the temp file is in the target directory (a rename is atomic only within one file system)');
+  assert.equal(tempBytes, newBytes, 'the temp file holds all the new bytes before the rename');
+  assert.equal(during.sort(), [basename(from), 'model.safetensors'].sort());
+  assert.equal(events, ['sync', 'rename'], 'the data is fsynced before the rename');
+  assert.equal(await readFile(path), before, 'the target is untouched');
+  assert.equal(await readdir(dir), ['model.safetensors'], 'the temp file is removed');
 });
 
 files('a state dict that cannot be saved touches nothing on disk', async () => {
