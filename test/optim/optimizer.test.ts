@@ -194,4 +194,36 @@ op('clipGradNorm: returns the total norm and scales by maxNorm/(total + 1e-6) on
   assert.throws(() => clipGradNorm([a], -1), /clipGradNorm: maxNorm must be a number ≥ 0, got -1/);
 });
 
+op('clipGradNorm with a non-finite total: NaN gradients as PyTorch, or an error with errorIfNonfinite', () => {
+  const a = new Parameter(zeros([2], f64));
+  const b = new Parameter(zeros([1], f64));
+  // A NaN anywhere: the coefficient is NaN and every gradient becomes NaN (PyTorch's default),
+  // instead of the whole step going ahead unclipped.
+  a.grad = tensor([NaN, 1], f64);
+  b.grad = tensor([100], f64);
+  assert.ok(Number.isNaN(clipGradNorm([a, b], 1)));
+  assert.ok([...a.grad.data, ...b.grad.data].every(Number.isNaN), 'every gradient is NaN');
+  b.grad = tensor([100], f64);
+  a.grad = tensor([NaN, 1], f64);
+  assert.ok(Number.isNaN(clipGradNorm([a, b], 1, Infinity)), 'the ∞-norm propagates NaN too');
+  assert.ok(Number.isNaN(b.grad.data[0]));
+  // An infinite total: the coefficient is 0; finite entries become 0 and infinite ones NaN.
+  a.grad = tensor([Infinity, 3], f64);
+  b.grad = tensor([-4], f64);
+  assert.is(clipGradNorm([a, b], 1), Infinity);
+  assert.ok(Number.isNaN(a.grad.data[0]));
+  assert.equal([a.grad.data[1], b.grad.data[0]], [0, -0]);
+  // errorIfNonfinite: a clear error, gradients untouched.
+  a.grad = tensor([NaN, 1], f64);
+  b.grad = tensor([5], f64);
+  assert.throws(() => clipGradNorm([a, b], 1, 2, true), /clipGradNorm: the total norm of order 2 of the gradients is NaN, so they cannot be clipped \(errorIfNonfinite is set; the gradients are unchanged\)/);
+  assert.equal(Array.from(b.grad.data), [5]);
+  assert.throws(() => clipGradNorm([a], 1, 2, 'yes' as never), /errorIfNonfinite must be a boolean, got yes/);
+  // Finite totals are unaffected by the flag.
+  b.grad = tensor([3], f64);
+  a.grad = tensor([0, 4], f64);
+  assert.is(clipGradNorm([a, b], 10, 2, true), 5);
+  assert.equal(Array.from(b.grad.data), [3]);
+});
+
 op.run();
