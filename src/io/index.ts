@@ -1,6 +1,6 @@
 // The byte-level safetensors API: works on Uint8Array only, imports nothing from Node, so it runs
-// in a browser too. The file helpers (atomic write, read) live in `src/io/node.ts`, imported by
-// path by the CLI, and are deliberately not re-exported here.
+// in a browser too. The file helpers (atomic write, read) live in `src/io/node.ts`, published as
+// `longconv/node` and imported by path by the CLI, and are deliberately not re-exported here.
 
 export { saveSafetensors, type SafetensorsEntry } from './save.js';
 export { loadSafetensors, type LoadedSafetensors } from './load.js';

@@ -1,5 +1,6 @@
 // Node-only file helpers for safetensors state dicts. Not re-exported from `src/io/index.ts`,
-// so the browser-safe core never imports a Node module; the CLI imports this file by path.
+// so the browser-safe core never imports a Node module; users import them from the package's
+// `longconv/node` subpath (package.json "exports"), the CLI imports this file by path.
 //
 // The writer is atomic: it writes a temporary file in the target's own directory (a rename is
 // atomic only within one file system), flushes it to disk with fsync, renames it over the

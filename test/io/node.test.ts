@@ -115,6 +115,17 @@ files('errors: a missing directory, a failed rename, a missing file, a corrupt f
   await assertRejects(readSafetensorsFile(path), /file is 3 bytes, shorter than the 8-byte header length field/);
 });
 
+files('package.json exports the Node helpers as "longconv/node", types first, at the built path of src/io/node.ts', async () => {
+  // build/test/io/node.test.js → the repository root.
+  const root = new URL('../../../', import.meta.url);
+  const pkg = JSON.parse(await readFile(new URL('package.json', root), 'utf8')) as { exports: Record<string, Record<string, string>> };
+  const entry = pkg.exports['./node'];
+  assert.equal(Object.keys(entry), ['types', 'default'], 'types must be the first condition');
+  // tsconfig.json compiles src/ to dist/, so src/io/node.ts becomes dist/io/node.{js,d.ts}.
+  assert.equal(entry, { types: './dist/io/node.d.ts', default: './dist/io/node.js' });
+  assert.ok((await stat(new URL('src/io/node.ts', root))).isFile());
+});
+
 /** uvu's assert.throws is synchronous; this is its counterpart for promises. */
 async function assertRejects(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
   try {
