@@ -8,7 +8,7 @@
 //     (BatchNorm's num_batches_tracked, SGConv's kernel_norm_initialized) is registered with
 //     `{ integer: true }` or `{ bool: true }`: loadStateDict then takes it from any float dtype
 //     (a PyTorch file's I64 or BOOL loads as float64) when the values fit, and
-//     safetensorsEntries() saves it as I64 or BOOL, as PyTorch would.
+//     safetensorsEntries() saves it as I64 or BOOL, as PyTorch would (the rules: state-dict.ts).
 // Plain tensors, numbers and functions in fields are not state. A plain array of modules or
 // parameters is refused, with a pointer to ModuleList / ParameterList, rather than silently
 // skipped. Parameters and children can also be registered by name (`registerParameter`,
@@ -27,11 +27,13 @@
 import { noGrad } from '../autograd/grad-mode.js';
 import { type SafetensorsEntry } from '../io/save.js';
 import { type DType, allocate, isDType } from '../tensor/dtype.js';
-import { DTypeError, ShapeError, fmt } from '../tensor/errors.js';
+import { DTypeError } from '../tensor/errors.js';
 import { type Generator } from '../tensor/random.js';
-import { sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Parameter, replaceStorage } from './parameter.js';
+import { type BufferKind, type BufferOptions, type LoadResult, type StateEntry, bufferOptions, checkLoad, toSafetensorsEntries } from './state-dict.js';
+
+export type { BufferKind, BufferOptions, LoadResult } from './state-dict.js';
 
 /** What every layer constructor accepts: the generator that initialises it and its dtype. */
 export interface LayerOptions {
@@ -41,34 +43,11 @@ export interface LayerOptions {
   dtype?: DType;
 }
 
-export interface LoadResult {
-  missingKeys: string[];
-  unexpectedKeys: string[];
-}
-
-/** What a buffer holds: any float, integers (PyTorch int64), or 0/1 flags (PyTorch bool). */
-export type BufferKind = 'float' | 'integer' | 'bool';
-
-/** The options of `registerBuffer` (a plain boolean third argument is `persistent`). */
-export interface BufferOptions {
-  /** In the state dict (default true). */
-  persistent?: boolean;
-  /** Holds integers, stored by PyTorch as int64 (e.g. num_batches_tracked). */
-  integer?: boolean;
-  /** Holds 0 or 1, stored by PyTorch as bool (e.g. SGConv's kernel_norm_initialized). */
-  bool?: boolean;
-}
-
 interface Buffer {
   tensor: Tensor;
   persistent: boolean;
   kind: BufferKind;
 }
-
-/** One state-dict entry with what its values may be (parameters are always 'float'). */
-type StateEntry = [name: string, tensor: Tensor, kind: BufferKind];
-
-const BUFFER_OPTIONS = ['persistent', 'integer', 'bool'];
 
 const join = (prefix: string, name: string): string => (prefix === '' ? name : `${prefix}.${name}`);
 
@@ -174,18 +153,9 @@ export abstract class Module {
     this.#checkName(who, name);
     if (!(tensor instanceof Tensor)) throw new TypeError(`${who}: '${name}' must be a Tensor, got ${typeof tensor}`);
     if (tensor instanceof Parameter) throw new TypeError(`${who}: '${name}' is a Parameter; store it in a field instead`);
-    const opts: BufferOptions = typeof options === 'boolean' ? { persistent: options } : options;
-    if (opts === null || typeof opts !== 'object') throw new TypeError(`${who}: '${name}': options must be a boolean (persistent) or { persistent, integer, bool }, got ${String(opts)}`);
-    for (const [key, value] of Object.entries(opts)) {
-      if (!BUFFER_OPTIONS.includes(key)) throw new RangeError(`${who}: '${name}': unknown option '${key}' (expected persistent, integer or bool)`);
-      if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`${who}: '${name}': option ${key} must be a boolean, got ${String(value)}`);
-    }
-    if (opts.integer === true && opts.bool === true) throw new RangeError(`${who}: '${name}' cannot be both integer and bool`);
+    const { persistent, kind } = bufferOptions(who, name, tensor, options);
     this.#checkFree(who, name, 'buffer');
-    const kind: BufferKind = opts.integer === true ? 'integer' : opts.bool === true ? 'bool' : 'float';
-    const bad = firstUnfit(tensor, kind, tensor.dtype);
-    if (bad !== null) throw new RangeError(`${who}: '${name}' is registered as ${kind === 'bool' ? 'a bool flag' : 'an integer buffer'}, but ${bad}`);
-    this.#buffers.set(name, { tensor, persistent: opts.persistent ?? true, kind });
+    this.#buffers.set(name, { tensor, persistent, kind });
     return tensor;
   }
 
@@ -341,12 +311,7 @@ export abstract class Module {
    * @example const bytes = io.saveSafetensors(model.safetensorsEntries());
    */
   safetensorsEntries(): Record<string, SafetensorsEntry> {
-    const entries: Record<string, SafetensorsEntry> = {};
-    for (const [name, t, kind] of this.#stateEntries()) {
-      const copy = new Tensor(t.data.slice(), t.shape);
-      entries[name] = kind === 'integer' ? { tensor: copy, dtype: 'I64' } : kind === 'bool' ? { tensor: copy, dtype: 'BOOL' } : copy;
-    }
-    return entries;
+    return toSafetensorsEntries(this.#stateEntries());
   }
 
   /**
@@ -359,45 +324,8 @@ export abstract class Module {
    * float32 module. Returns the missing and unexpected keys (both empty after a strict load).
    */
   loadStateDict(dict: Record<string, Tensor>, opts: { strict?: boolean } = {}): LoadResult {
-    const strict = opts.strict ?? true;
     const who = `${this.constructor.name}.loadStateDict`;
-    if (dict === null || typeof dict !== 'object') throw new TypeError(`${who}: expected an object of tensors, got ${String(dict)}`);
-    const entries = this.#stateEntries();
-    const expected = new Set(entries.map(([name]) => name));
-    const missingKeys = entries.map(([name]) => name).filter((name) => !Object.hasOwn(dict, name));
-    const unexpectedKeys = Object.keys(dict).filter((name) => !expected.has(name));
-
-    const keyProblems: string[] = [];
-    if (strict && missingKeys.length > 0) keyProblems.push(`missing keys: ${missingKeys.map((k) => `"${k}"`).join(', ')}`);
-    if (strict && unexpectedKeys.length > 0) keyProblems.push(`unexpected keys: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}`);
-    const shapeProblems: string[] = [];
-    const dtypeProblems: string[] = [];
-    const copies: [Tensor, Tensor][] = [];
-    for (const [name, target, kind] of entries) {
-      if (!Object.hasOwn(dict, name)) continue;
-      const source: unknown = dict[name];
-      if (!(source instanceof Tensor)) {
-        dtypeProblems.push(`"${name}" is not a Tensor (got ${typeof source})`);
-      } else if (!sameShape(source.shape, target.shape)) {
-        shapeProblems.push(`size mismatch for "${name}": the state dict has ${fmt(source.shape)}, the module has ${fmt(target.shape)}`);
-      } else if (kind !== 'float') {
-        // Any float dtype will do; the values decide (the copy below converts the storage type).
-        const unfit = firstUnfit(source, kind, target.dtype);
-        if (unfit === null) copies.push([target, source]);
-        else dtypeProblems.push(`"${name}" is ${kind === 'bool' ? 'a bool flag' : 'an integer buffer'} (${target.dtype}), but in the state dict ${unfit}`);
-      } else if (source.dtype !== target.dtype) {
-        dtypeProblems.push(`dtype mismatch for "${name}": the state dict has ${source.dtype}, the module has ${target.dtype} (convert one of them with .to())`);
-      } else {
-        copies.push([target, source]);
-      }
-    }
-    const problems = [...keyProblems, ...shapeProblems, ...dtypeProblems];
-    if (problems.length > 0) {
-      const message = `${who}: ${problems.join('; ')}`;
-      if (keyProblems.length > 0) throw new Error(message);
-      if (shapeProblems.length > 0) throw new ShapeError(message);
-      throw new DTypeError(message);
-    }
+    const { copies, missingKeys, unexpectedKeys } = checkLoad(who, this.#stateEntries(), dict, opts.strict ?? true);
     for (const [target, source] of copies) target.data.set(source.data);
     return { missingKeys, unexpectedKeys };
   }
@@ -412,21 +340,4 @@ export abstract class Module {
     }
     return found[1];
   }
-}
-
-/**
- * Null when every value of `t` suits a buffer of this kind stored as `dtype`: an integer (0 or
- * 1 for bool) that `dtype` holds exactly (float32 is exact only up to 2^24). Otherwise a
- * description of the first value that does not.
- */
-function firstUnfit(t: Tensor, kind: BufferKind, dtype: DType): string | null {
-  if (kind === 'float') return null;
-  const data = t.data;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (kind === 'bool' && v !== 0 && v !== 1) return `element ${i} is ${v}, not 0 or 1`;
-    if (!Number.isInteger(v)) return `element ${i} is ${v}, not an integer`;
-    if (dtype === 'float32' && Math.fround(v) !== v) return `element ${i} is ${v}, which float32 cannot hold exactly`;
-  }
-  return null;
 }
