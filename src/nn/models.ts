@@ -12,6 +12,7 @@ import { mean } from '../ops/reduce.js';
 import { narrow, reshape } from '../ops/shape.js';
 import { type BlockOptions, type NormKind, ResidualBlock, SequenceNorm } from './blocks.js';
 import { ModuleList } from './containers.js';
+import { normal_ } from './init.js';
 import { Embedding, Linear } from './linear.js';
 import { type MixerOptions, makeMixer } from './mixers.js';
 import { type LayerOptions, Module } from './module.js';
@@ -121,6 +122,10 @@ export class LanguageModel extends Module {
     super();
     this.vocabSize = opts.vocabSize;
     this.embedding = new Embedding(opts.vocabSize, opts.dModel, { generator: opts.generator, dtype: opts.dtype });
+    // The embedding is also the output head. Embedding's own N(0, 1) (PyTorch's default) would
+    // give logits of std ≈ √H after the final LayerNorm and a starting loss far above ln V;
+    // N(0, 0.02), as GPT-2 and SPEC 5.1, starts the model near the uniform guess.
+    normal_(this.embedding.weight, 0, 0.02, opts.generator ?? defaultGenerator);
     this.backbone = new Backbone({ ...opts, causal: true, bidirectional: false, finalNorm: true });
   }
 

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { nn, Generator, tensor, sum, type Tensor } from '../../src/index.js';
+import { nn, Generator, tensor, sum, matmul, crossEntropy, type Tensor } from '../../src/index.js';
+import { allClose } from '../helpers/close.js';
 import { checkGrad, rnd } from '../helpers/check.js';
 
 const models = suite('backbones and models');
@@ -36,11 +37,34 @@ models('a language model is causal for every layer kind: later tokens never chan
   }
 });
 
-models('the head is tied to the embedding: one weight, gradients from both uses', () => {
-  const lm = new nn.LanguageModel({ pattern: 'C', dModel: 8, lMax: 6, vocabSize: 5, generator: new Generator(6) });
-  assert.ok(lm.namedParameters().filter(([n]) => n.includes('embedding')).length === 1);
-  sum(lm.forward([[0, 1, 2, 3, 4, 0]])).backward();
-  assert.ok(lm.embedding.weight.grad !== null);
+models('the head is tied to the embedding: one [V, H] weight, no other head, gradients from both uses', () => {
+  const [V, H] = [5, 8];
+  const lm = new nn.LanguageModel({ pattern: 'C', dModel: H, lMax: 6, vocabSize: V, ...f64, generator: new Generator(6) });
+  // Exactly the embedding and the backbone's parameters: no separate head weight exists.
+  const names = lm.namedParameters().map(([n]) => n);
+  assert.equal(names, ['embedding.weight', ...lm.backbone.namedParameters().map(([n]) => `backbone.${n}`)]);
+  const vByH = lm.namedParameters().filter(([, p]) => p.shape.length === 2 && p.shape[0] === V && p.shape[1] === H);
+  assert.equal(vByH.map(([n]) => n), ['embedding.weight']);
+  // The logits are the backbone's output times the embedding, transposed.
+  const ids = [[0, 1, 2, 3, 0, 1]];
+  const h = lm.backbone.forward(lm.embedding.forward(ids)); // [1, 6, H]
+  allClose(lm.forward(ids), matmul(h, lm.embedding.weight.detach().transpose(0, 1)).data, { atol: 1e-14 });
+  // Token 4 never appears in the input, so its row's gradient can only come from the head.
+  sum(lm.forward(ids)).backward();
+  const row4 = Array.from(lm.embedding.weight.grad!.data.subarray(4 * H, 5 * H));
+  assert.ok(row4.some((g) => g !== 0), 'the head use reaches the embedding');
+});
+
+models('a language model starts near the uniform guess: loss within 0.5 nats of ln V (SPEC 5.1 init)', () => {
+  const V = 64;
+  const ids = Array.from({ length: 4 }, (_, b) => Array.from({ length: 32 }, (_, i) => (b * 37 + i * 11) % V));
+  for (const pattern of ['C', 'A', 'S']) {
+    const lm = new nn.LanguageModel({ pattern, layers: 2, dModel: 32, lMax: 32, vocabSize: V, numHeads: 4, dState: 8, generator: new Generator(13) });
+    const logits = lm.forward(ids); // [4, 32, V]
+    const targets = ids.map((row) => row.map((t) => (t + 1) % V));
+    const loss = crossEntropy(logits.reshape(4 * 32, V), targets.flat()).item();
+    assert.ok(Math.abs(loss - Math.log(V)) < 0.5, `${pattern}: starting loss ${loss.toFixed(3)}, ln V = ${Math.log(V).toFixed(3)}`);
+  }
 });
 
 models('S4 and S4D models generate recurrently, token for token as the full forward pass does', () => {
