@@ -22,7 +22,8 @@ export interface Batch {
 }
 
 export interface Task {
-  readonly name: TaskName;
+  /** One of TASK_NAMES for the built-in tasks; the trainer itself only reads the properties below. */
+  readonly name: string;
   readonly kind: 'classification' | 'regression' | 'lm';
   readonly length: number;
   readonly vocabSize?: number;
@@ -33,6 +34,13 @@ export interface Task {
   /** Higher is better for accuracy, lower for the others. */
   readonly higherIsBetter: boolean;
   readonly baseline?: { loss: number; label: string };
+  /**
+   * How a classifier or regressor summarises the sequence: the mean over positions, or the last
+   * position (which sees the whole sequence only in a causal model). Default 'mean'.
+   */
+  readonly pooling?: 'mean' | 'last';
+  /** Causal attention layers in a classifier or regressor (a language model is always causal). Default false. */
+  readonly causal?: boolean;
   /** Sequences per batch drawn from `gen`; `split` picks the text task's validation text. */
   sample(gen: Generator, batch: number, split?: 'train' | 'val'): Batch;
   /** The training loss (a scalar tensor) and the metric (a number) for the model's outputs. */
@@ -49,6 +57,7 @@ export function listopsTask(length: number): Task {
   const maxDepth = Math.max(2, Math.min(10, Math.floor(Math.log2(length))));
   return {
     name: 'listops', kind: 'classification', length, vocabSize: LISTOPS_VOCAB.length, outputs: LISTOPS_NUM_CLASSES,
+    pooling: 'mean', causal: false,
     metricName: 'accuracy', higherIsBetter: true,
     baseline: { loss: Math.log(LISTOPS_NUM_CLASSES), label: 'uniform guess, ln 10' },
     sample(gen, batch) {
@@ -68,6 +77,9 @@ export function listopsTask(length: number): Task {
 export function addingTask(length: number): Task {
   return {
     name: 'adding', kind: 'regression', length, inputDim: 2, outputs: 1, metricName: 'mse', higherIsBetter: false,
+    // The answer is read at the last step, after both markers, so every layer must be causal
+    // for that position to be the one that has seen the whole sequence in order.
+    pooling: 'last', causal: true,
     baseline: { loss: ADDING_BASELINE_MSE, label: 'predict 1: MSE 1/6' },
     sample(gen, batch) {
       const b = addingBatch(gen, batch, length);

@@ -47,7 +47,24 @@ export function patternFor(model: string): string {
   return MODEL_PATTERNS[model] ?? model;
 }
 
-type Model = SequenceClassifier | LanguageModel;
+export type Model = SequenceClassifier | LanguageModel;
+
+/** What building a model needs to know of its task. */
+export type ModelSpec = Pick<Task, 'kind' | 'length' | 'vocabSize' | 'inputDim' | 'outputs' | 'pooling' | 'causal'>;
+
+/** The model of a configuration: a causal language model for text, a classifier otherwise. */
+export function buildModel(config: TrainConfig, task: ModelSpec, generator: Generator): Model {
+  const common = {
+    dModel: config.dModel, pattern: patternFor(config.model), layers: config.layers, dropout: config.dropout,
+    prenorm: config.prenorm, norm: config.norm, numHeads: config.heads, window: config.window, lMax: task.length, generator,
+  };
+  return task.kind === 'lm'
+    ? new LanguageModel({ ...common, vocabSize: task.vocabSize! })
+    : new SequenceClassifier({
+      ...common, vocabSize: task.vocabSize, inputDim: task.inputDim, numClasses: task.outputs,
+      pooling: task.pooling ?? 'mean', causal: task.causal ?? false,
+    });
+}
 
 export class Trainer {
   readonly config: TrainConfig;
@@ -64,14 +81,7 @@ export class Trainer {
     this.config = config;
     this.task = task;
     this.rng = { data: new Generator(config.seed), model: new Generator(config.seed + 1) };
-    const common = {
-      dModel: config.dModel, pattern: patternFor(config.model), layers: config.layers, dropout: config.dropout,
-      prenorm: config.prenorm, norm: config.norm, numHeads: config.heads, window: config.window, lMax: task.length,
-      generator: this.rng.model,
-    };
-    this.model = task.kind === 'lm'
-      ? new LanguageModel({ ...common, vocabSize: task.vocabSize! })
-      : new SequenceClassifier({ ...common, vocabSize: task.vocabSize, inputDim: task.inputDim, numClasses: task.outputs, pooling: task.name === 'adding' ? 'last' : 'mean', causal: task.name === 'adding' });
+    this.model = buildModel(config, task, this.rng.model);
     // Parameters with optimizer hints (SSM and convolution kernels) get groups of their own.
     this.optimizer = new AdamW(this.model.parameters(), { lr: config.lr, weightDecay: config.weightDecay, betas: [0.9, 0.999], eps: 1e-8, amsgrad: false });
     this.scheduler = new LRScheduler(this.optimizer, cosineWithWarmup({ warmupSteps: config.warmup, totalSteps: config.steps }));
