@@ -166,6 +166,6 @@ export class ResidualBlock extends Module {
 export class TransformerBlock extends ResidualBlock {
   constructor(dModel: number, numHeads: number, opts: BlockOptions & Pick<MultiheadAttentionOptions, 'causal' | 'window'> & { attentionDropout?: number } = {}) {
     const attn = new MultiheadAttention(dModel, numHeads, { causal: opts.causal, window: opts.window, dropout: opts.attentionDropout ?? 0, generator: opts.generator, dtype: opts.dtype });
-    super(attn, dModel, { mlpRatio: 4, ...opts });
+    super(attn, dModel, { ...opts, mlpRatio: opts.mlpRatio ?? 4 }); // an explicit `mlpRatio: undefined` still gets 4
   }
 }

@@ -17,7 +17,7 @@ export interface MixerOptions extends LayerOptions {
   lMax: number;
   /** Attention heads (A and W layers). Default 4. */
   numHeads?: number;
-  /** Window of W layers. Default 64. */
+  /** Window of W layers: required by a W layer, with no default (SPEC 5.3). */
   window?: number;
   /** Causal attention (A layers); a language model is always causal. */
   causal?: boolean;
@@ -37,7 +37,9 @@ export function makeMixer(letter: LayerLetter, o: MixerOptions): SequenceLayer {
     case 'A':
       return new MultiheadAttention(o.dModel, o.numHeads ?? 4, { ...base, causal: o.causal, dropout: o.dropout });
     case 'W':
-      return new MultiheadAttention(o.dModel, o.numHeads ?? 4, { ...base, window: o.window ?? 64, dropout: o.dropout });
+      // No default window: the paper does not give one (SPEC 5.3), so the caller must choose.
+      if (o.window === undefined) throw new RangeError('a W (sliding-window attention) layer needs a window: pass window (there is no default, SPEC 5.3)');
+      return new MultiheadAttention(o.dModel, o.numHeads ?? 4, { ...base, window: o.window, dropout: o.dropout });
     case 'C':
       return new SGConv({ ...base, dModel: o.dModel, lMax: o.lMax, kernelDim: Math.min(o.kernelDim ?? 32, o.lMax), bidirectional: o.bidirectional, postact: 'glu', dropout: o.dropout });
     case 'L':

@@ -39,10 +39,10 @@ export class Backbone extends Module {
     this.letters = expandPattern(opts.pattern, opts.layers);
     const blocks = this.letters.map((letter) => {
       const attention = letter === 'A' || letter === 'W';
-      // Attention blocks carry their own MLP (Transformer); the convolution and SSM layers
-      // have an output Linear + GLU and stand alone, as in the S4/SGConv LRA backbones.
-      const mlpRatio = opts.mlpRatio ?? (attention ? 4 : 0);
-      return new ResidualBlock(makeMixer(letter, opts), opts.dModel, { ...opts, mlpRatio: attention ? mlpRatio : opts.mlpRatio ?? 0 });
+      // Unless mlpRatio is given, attention blocks carry their own MLP (Transformer); the
+      // convolution and SSM layers have an output Linear + GLU and stand alone, as in the
+      // S4/SGConv LRA backbones.
+      return new ResidualBlock(makeMixer(letter, opts), opts.dModel, { ...opts, mlpRatio: opts.mlpRatio ?? (attention ? 4 : 0) });
     });
     this.layers = new ModuleList(blocks);
     const prenorm = opts.prenorm ?? true;
@@ -102,10 +102,8 @@ function encode(encoder: Embedding | Linear, x: Tensor | IndexLike | NestedArray
     if (!(x instanceof Tensor) || x.ndim !== 3) throw new ShapeError(`model: real-valued inputs must be a [B, L, inputDim] tensor, got ${x instanceof Tensor ? fmt(x.shape) : typeof x}`);
     return encoder.forward(x); // [B, L, H]
   }
-  const ids = x instanceof Tensor ? x : x;
-  const shape = x instanceof Tensor ? x.shape : null;
-  if (shape !== null && shape.length !== 2) throw new ShapeError(`model: token ids must be [B, L], got ${fmt(shape)}`);
-  return encoder.forward(ids as IndexLike); // [B, L, H]
+  if (x instanceof Tensor && x.ndim !== 2) throw new ShapeError(`model: token ids must be [B, L], got ${fmt(x.shape)}`);
+  return encoder.forward(x as IndexLike); // [B, L, H]
 }
 
 export interface LanguageModelOptions extends BackboneOptions {

@@ -17,6 +17,20 @@ models('a backbone builds one block per pattern letter, with the right mixer', (
   assert.ok(names.includes('layers.0.mixer.in_proj_weight') && names.includes('layers.2.mixer.kernel_list.0') && names.includes('layers.4.mixer.kernel.log_dt'), names.join(' '));
 });
 
+models('W layers need a window (SPEC 5.3: no default); mlpRatio given applies to every block', () => {
+  assert.throws(() => nn.makeMixer('W', { dModel: 8, lMax: 16, numHeads: 2 }), /W \(sliding-window attention\) layer needs a window/);
+  assert.throws(() => new nn.Backbone({ pattern: 'CW', dModel: 8, lMax: 16, numHeads: 2 }), /needs a window/);
+  assert.is((nn.makeMixer('W', { dModel: 8, lMax: 16, numHeads: 2, window: 5 }) as nn.MultiheadAttention).window, 5);
+  const widths = (b: nn.Backbone): number[] => [...b.layers].map((block) => block.mlp?.fc1.outFeatures ?? 0);
+  assert.equal(widths(new nn.Backbone({ pattern: 'AC', dModel: 8, lMax: 16, numHeads: 2 })), [32, 0]);
+  assert.equal(widths(new nn.Backbone({ pattern: 'AC', dModel: 8, lMax: 16, numHeads: 2, mlpRatio: 2 })), [16, 16]);
+  assert.equal(widths(new nn.Backbone({ pattern: 'AC', dModel: 8, lMax: 16, numHeads: 2, mlpRatio: 0 })), [0, 0]);
+  // TransformerBlock's MLP is width 4H unless told otherwise, even by an explicit undefined.
+  assert.is(new nn.TransformerBlock(8, 2, { mlpRatio: undefined }).mlp?.fc1.outFeatures, 32);
+  assert.is(new nn.TransformerBlock(8, 2, { mlpRatio: 0 }).mlp, null);
+  assert.throws(() => new nn.SequenceClassifier({ pattern: 'C', dModel: 8, lMax: 12, vocabSize: 5, numClasses: 3 }).forward(tensor([1, 2, 3])), /token ids must be \[B, L\], got \[3\]/);
+});
+
 models('SequenceClassifier: token and feature encoders, mean and last pooling', () => {
   const tok = new nn.SequenceClassifier({ pattern: 'C', layers: 2, dModel: 8, lMax: 12, vocabSize: 5, numClasses: 3, generator: new Generator(2) });
   assert.equal(tok.forward([[1, 2, 3, 4, 0, 0, 1, 2, 3, 4, 0, 0]]).shape, [1, 3]);
