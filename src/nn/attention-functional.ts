@@ -76,7 +76,7 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
 /** The additive −∞ bias [B, 1, Lq, Lk] (or [Lq, Lk]) and, if some row is empty, its 0/1 row mask. */
 function maskBias(B: number, Lq: number, Lk: number, dtype: Tensor['dtype'], opts: AttentionOptions): { bias: Tensor | null; rowValid: Tensor | null } {
   const structural = opts.causal || opts.window !== undefined;
-  const padding = opts.keyPaddingMask === undefined ? null : readPadding(opts.keyPaddingMask, B, Lk);
+  const padding = opts.keyPaddingMask === undefined ? null : readPaddingMask(opts.keyPaddingMask, B, Lk, 'attention: keyPaddingMask', 'Lk');
   if (!structural && padding === null) return { bias: null, rowValid: null };
   const allowed = attentionMask(Lq, Lk, opts);
   if (padding === null) {
@@ -102,11 +102,12 @@ function maskBias(B: number, Lq: number, Lk: number, dtype: Tensor['dtype'], opt
   return { bias, rowValid: anyEmpty ? rowValid : null };
 }
 
-function readPadding(mask: NonNullable<AttentionOptions['keyPaddingMask']>, B: number, Lk: number): Uint8Array {
+/** A [B, L] padding mask (Tensor or nested arrays, nonzero = padding) as flat 0/1 bytes. */
+export function readPaddingMask(mask: Tensor | readonly (readonly (number | boolean)[])[], B: number, L: number, what: string, lengthName = 'L'): Uint8Array {
   const flat = mask instanceof Tensor ? Array.from(mask.data) : mask.flat().map((v) => (v ? 1 : 0));
   const shape = mask instanceof Tensor ? mask.shape : [mask.length, mask[0]?.length ?? 0];
-  if (shape.length !== 2 || shape[0] !== B || shape[1] !== Lk) {
-    throw new ShapeError(`attention: keyPaddingMask must be [B, Lk] = [${B},${Lk}], got ${fmt(shape)}`);
+  if (shape.length !== 2 || shape[0] !== B || shape[1] !== L || flat.length !== B * L) {
+    throw new ShapeError(`${what} must be [B, ${lengthName}] = [${B},${L}], got ${fmt(shape)}`);
   }
   return Uint8Array.from(flat, (v) => (v ? 1 : 0));
 }

@@ -27,7 +27,8 @@ export type NormKind = 'layer' | 'batch' | 'none';
 
 /** A sequence mixer: [B, L, H] → [B, L, H]; steppable ones also run one position at a time. */
 export interface SequenceLayer extends Module {
-  forward(x: Tensor): Tensor;
+  /** Attention mixers take a key-padding mask [B, L] (1 = padding); the others ignore it. */
+  forward(x: Tensor, opts?: { keyPaddingMask?: Tensor }): Tensor;
   setupStep?(): void;
   initialState?(batch: number): unknown;
   step?(x: Tensor, state: unknown): { y: Tensor; state: unknown };
@@ -110,12 +111,12 @@ export class ResidualBlock extends Module {
     this.generator = opts.generator ?? defaultGenerator;
   }
 
-  /** x [B, L, H] → [B, L, H]. */
-  forward(x: Tensor): Tensor {
+  /** x [B, L, H] → [B, L, H]; a key-padding mask [B, L] (1 = padding) goes to the mixer. */
+  forward(x: Tensor, mixerOpts?: { keyPaddingMask?: Tensor }): Tensor {
     if (x.ndim !== 3 || x.shape[2] !== this.dModel) {
       throw new ShapeError(`ResidualBlock: input must be [B, L, ${this.dModel}], got ${fmt(x.shape)}`);
     }
-    let h = this.sublayer(x, this.norm1, (z) => this.mixer.forward(z)); // [B, L, H]
+    let h = this.sublayer(x, this.norm1, (z) => this.mixer.forward(z, mixerOpts)); // [B, L, H]
     if (this.mlp !== null) h = this.sublayer(h, this.norm2!, (z) => this.mlp!.forward(z)); // [B, L, H]
     return h;
   }

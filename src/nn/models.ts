@@ -3,6 +3,7 @@
 
 import { noGrad } from '../autograd/grad-mode.js';
 import { ShapeError, fmt } from '../tensor/errors.js';
+import { zeros } from '../tensor/create.js';
 import { type Generator, defaultGenerator } from '../tensor/random.js';
 import { type NestedArray, Tensor } from '../tensor/tensor.js';
 import { softmax } from '../ops/activation.js';
@@ -10,6 +11,7 @@ import { type IndexLike, toIndex } from '../ops/indexing.js';
 import { mm } from '../ops/matmul.js';
 import { mean } from '../ops/reduce.js';
 import { narrow, reshape } from '../ops/shape.js';
+import { readPaddingMask } from './attention-functional.js';
 import { type BlockOptions, type NormKind, ResidualBlock, SequenceNorm } from './blocks.js';
 import { ModuleList } from './containers.js';
 import { normal_ } from './init.js';
@@ -49,9 +51,10 @@ export class Backbone extends Module {
     this.norm = (opts.finalNorm ?? prenorm) ? new SequenceNorm(opts.dModel, opts.norm === 'batch' ? 'batch' : 'layer', opts) : null;
   }
 
-  forward(x: Tensor): Tensor {
+  /** x [B, L, H] → [B, L, H]; attention layers ignore the keys that keyPaddingMask [B, L] marks with 1. */
+  forward(x: Tensor, opts: { keyPaddingMask?: Tensor } = {}): Tensor {
     let h = x; // [B, L, H]
-    for (const block of this.layers) h = block.forward(h);
+    for (const block of this.layers) h = block.forward(h, opts);
     return this.norm === null ? h : this.norm.forward(h);
   }
 
@@ -88,13 +91,44 @@ export class SequenceClassifier extends Module {
     this.pooling = opts.pooling ?? 'mean';
   }
 
-  /** Token ids [B, L] (or features [B, L, inputDim]) → logits [B, numClasses]. */
-  forward(x: Tensor | IndexLike | NestedArray): Tensor {
-    const h = this.backbone.forward(encode(this.encoder, x)); // [B, L, H]
-    const L = h.shape[1];
-    const pooled = this.pooling === 'mean' ? mean(h, 1) : reshape(narrow(h, 1, L - 1, 1), [h.shape[0], h.shape[2]]); // [B, H]
+  /**
+   * Token ids [B, L] (or features [B, L, inputDim]) → logits [B, numClasses]. With
+   * `paddingMask` [B, L] (1 = padding, PyTorch's key_padding_mask convention) the pooling uses
+   * only the real positions (mean over them, or the last of them) and attention layers ignore
+   * padded keys. Convolution and SSM layers still run over the padding; causal ones (the
+   * default) cannot carry it back into earlier positions, so trailing padding then changes
+   * nothing.
+   */
+  forward(x: Tensor | IndexLike | NestedArray, opts: { paddingMask?: Tensor | readonly (readonly (number | boolean)[])[] } = {}): Tensor {
+    const e = encode(this.encoder, x); // [B, L, H]
+    const [B, L, H] = e.shape;
+    const mask = opts.paddingMask === undefined ? undefined : readPaddingMask(opts.paddingMask, B, L, 'SequenceClassifier: paddingMask');
+    const keyPaddingMask = mask === undefined ? undefined : new Tensor(Float64Array.from(mask), [B, L]);
+    const h = this.backbone.forward(e, { keyPaddingMask }); // [B, L, H]
+    let pooled: Tensor; // [B, H]
+    if (mask === undefined) {
+      pooled = this.pooling === 'mean' ? mean(h, 1) : reshape(narrow(h, 1, L - 1, 1), [B, H]);
+    } else {
+      pooled = reshape(mm(poolingWeights(mask, B, L, this.pooling, h.dtype), h), [B, H]); // [B, 1, L]·[B, L, H]
+    }
     return this.head.forward(pooled); // [B, classes]
   }
+}
+
+/**
+ * Pooling over the real positions as weights w [B, 1, L], so that pooled = w·h: 1/n at each
+ * of a row's n real positions (mean), or 1 at the last of them (last).
+ */
+function poolingWeights(mask: Uint8Array, B: number, L: number, pooling: 'mean' | 'last', dtype: Tensor['dtype']): Tensor {
+  const w = zeros([B, 1, L], { dtype });
+  for (let b = 0; b < B; b++) {
+    const real: number[] = [];
+    for (let l = 0; l < L; l++) if (!mask[b * L + l]) real.push(l);
+    if (real.length === 0) throw new RangeError(`SequenceClassifier: sequence ${b} is all padding; there is nothing to pool`);
+    if (pooling === 'mean') for (const l of real) w.data[b * L + l] = 1 / real.length;
+    else w.data[b * L + real[real.length - 1]] = 1;
+  }
+  return w;
 }
 
 function encode(encoder: Embedding | Linear, x: Tensor | IndexLike | NestedArray): Tensor {

@@ -19,6 +19,8 @@ export interface Batch {
   inputs: Tensor;
   /** Class ids [B], regression targets [B], or next-token ids [B, L]. */
   targets: Tensor;
+  /** [B, L], 1 at padding positions: left out of mean pooling and hidden from attention. */
+  paddingMask?: Tensor;
 }
 
 export interface Task {
@@ -62,7 +64,11 @@ export function listopsTask(length: number): Task {
     baseline: { loss: Math.log(LISTOPS_NUM_CLASSES), label: 'uniform guess, ln 10' },
     sample(gen, batch) {
       const b = listOpsBatch(gen, batch, { minLength, maxLength: length, seqLength: length, maxDepth });
-      return { inputs: ids(b.tokens, [batch, length]), targets: ids(b.labels, [batch]) };
+      // Expressions are 1/2 .. 1 of the length, padded after: the mask keeps the padding out
+      // of the mean and away from attention.
+      const paddingMask = new Tensor(new Float32Array(batch * length), [batch, length]);
+      for (let r = 0; r < batch; r++) paddingMask.data.fill(1, r * length + b.lengths[r], (r + 1) * length);
+      return { inputs: ids(b.tokens, [batch, length]), targets: ids(b.labels, [batch]), paddingMask };
     },
     evaluate(output, targets) {
       const loss = crossEntropy(output, targets); // output [B, 10]

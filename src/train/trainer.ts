@@ -8,6 +8,7 @@
 
 import { noGrad } from '../autograd/grad-mode.js';
 import { Generator } from '../tensor/random.js';
+import { type Tensor } from '../tensor/tensor.js';
 import { type Module } from '../nn/module.js';
 import { LanguageModel, SequenceClassifier } from '../nn/models.js';
 import { AdamW, LRScheduler, clipGradNorm, cosineWithWarmup, type AdamWHyper } from '../optim/index.js';
@@ -93,7 +94,7 @@ export class Trainer {
   trainStep(): { loss: number; metric: number; lr: number } {
     this.model.train();
     const batch = this.task.sample(this.rng.data, this.config.batch);
-    const output = this.model.forward(batch.inputs);
+    const output = this.forward(batch);
     const { loss, metric } = this.task.evaluate(output, batch.targets);
     this.optimizer.zeroGrad();
     loss.backward();
@@ -115,7 +116,7 @@ export class Trainer {
     let metric = 0;
     noGrad(() => {
       for (const b of this.evalSet) {
-        const r = this.task.evaluate(this.model.forward(b.inputs), b.targets);
+        const r = this.task.evaluate(this.forward(b), b.targets);
         loss += r.loss.item() / this.evalSet.length;
         metric += r.metric / this.evalSet.length;
       }
@@ -123,6 +124,13 @@ export class Trainer {
     this.model.train(wasTraining);
     this.history.eval.push({ step: this.step, loss, metric });
     return { loss, metric };
+  }
+
+  /** The model's output for a batch (a classifier also gets the batch's padding mask). */
+  forward(batch: Batch): Tensor {
+    return this.model instanceof SequenceClassifier
+      ? this.model.forward(batch.inputs, { paddingMask: batch.paddingMask })
+      : this.model.forward(batch.inputs);
   }
 
   /** Every convolution or SSM layer's kernel, for the report. */

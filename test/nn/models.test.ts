@@ -40,6 +40,37 @@ models('SequenceClassifier: token and feature encoders, mean and last pooling', 
   assert.throws(() => feat.forward([[1, 2]]), /real-valued inputs must be a \[B, L, inputDim\] tensor/);
 });
 
+models('pooling by hand: mean and last, over all positions or only the real ones of a padding mask', () => {
+  const [B, L, H] = [2, 5, 4];
+  const ids = [[1, 2, 3, 4, 0], [4, 3, 0, 0, 0]];
+  const mask = [[0, 0, 0, 0, 1], [0, 0, 1, 1, 1]];
+  for (const pooling of ['mean', 'last'] as const) {
+    const clf = new nn.SequenceClassifier({ pattern: 'C', dModel: H, lMax: L, vocabSize: 5, numClasses: 3, pooling, ...f64, generator: new Generator(14) });
+    const h = clf.backbone.forward((clf.encoder as nn.Embedding).forward(ids)).data; // [B, L, H], causal layers only
+    const hand = (real: number[][]): number[] => real.flatMap((positions, b) => Array.from({ length: H }, (_, j) => {
+      const used = pooling === 'mean' ? positions : [positions[positions.length - 1]];
+      return used.reduce((acc, l) => acc + h[(b * L + l) * H + j], 0) / used.length;
+    }));
+    const head = (pooled: number[]): Tensor => clf.head.forward(tensor(pooled, { dtype: 'float64' }).reshape(B, H));
+    allClose(clf.forward(ids), head(hand([[0, 1, 2, 3, 4], [0, 1, 2, 3, 4]])).data, { atol: 1e-14 }, `${pooling}, no mask`);
+    allClose(clf.forward(ids, { paddingMask: mask }), head(hand([[0, 1, 2, 3], [0, 1]])).data, { atol: 1e-14 }, `${pooling}, masked`);
+  }
+  const clf = new nn.SequenceClassifier({ pattern: 'C', dModel: H, lMax: L, vocabSize: 5, numClasses: 3, ...f64 });
+  assert.throws(() => clf.forward(ids, { paddingMask: [[0, 0, 0, 0, 1], [1, 1, 1, 1, 1]] }), /sequence 1 is all padding/);
+  assert.throws(() => clf.forward(ids, { paddingMask: [[0, 0, 0]] }), /paddingMask must be \[B, L\] = \[2,5\], got \[1,3\]/);
+});
+
+models('with a padding mask, a classifier with bidirectional attention ignores what the padding holds', () => {
+  const clf = new nn.SequenceClassifier({ pattern: 'AC', dModel: 8, lMax: 6, vocabSize: 6, numClasses: 3, numHeads: 2, ...f64, generator: new Generator(15) });
+  const mask = [[0, 0, 0, 1, 1, 1], [0, 0, 0, 0, 0, 1]];
+  const a = clf.forward([[1, 2, 3, 0, 0, 0], [5, 4, 3, 2, 1, 0]], { paddingMask: mask });
+  const b = clf.forward([[1, 2, 3, 5, 4, 2], [5, 4, 3, 2, 1, 3]], { paddingMask: mask });
+  allClose(a, b.data, { atol: 1e-14 }, 'padding contents');
+  // Without the mask the attention reads the padding, and the logits move.
+  const c = clf.forward([[1, 2, 3, 5, 4, 2], [5, 4, 3, 2, 1, 3]]);
+  assert.ok(Math.abs(c.data[0] - clf.forward([[1, 2, 3, 0, 0, 0], [5, 4, 3, 2, 1, 0]]).data[0]) > 1e-6);
+});
+
 models('a language model is causal for every layer kind: later tokens never change earlier logits', () => {
   for (const pattern of ['A', 'W', 'C', 'L', 'S', 'D', 'WCA']) {
     const lm = new nn.LanguageModel({ pattern, dModel: 8, lMax: 10, vocabSize: 7, numHeads: 2, window: 3, dState: 4, ...f64, generator: new Generator(5) });

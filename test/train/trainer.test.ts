@@ -4,7 +4,7 @@ import { Trainer, type TrainConfig } from '../../src/train/trainer.js';
 import { addingTask, listopsTask, textTask, type Task } from '../../src/train/tasks.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { crossEntropy } from '../../src/ops/loss.js';
-import { nn } from '../../src/index.js';
+import { nn, Generator } from '../../src/index.js';
 import { packCheckpoint, unpackCheckpoint } from '../../src/train/checkpoint.js';
 import { loadSafetensors, saveSafetensors } from '../../src/io/index.js';
 import { type AdamWHyper } from '../../src/optim/index.js';
@@ -86,6 +86,15 @@ t('pooling and causality come from the task, whatever its name', () => {
   const majority = clf({ ...majorityTask(), pooling: 'last', causal: true });
   assert.is(majority.pooling, 'last');
   assert.is(attention(majority).causal, true);
+});
+
+t('listops batches carry a padding mask that marks exactly the positions after each expression', () => {
+  const task = listopsTask(40);
+  const b = task.sample(new Generator(5), 6);
+  assert.equal(b.paddingMask!.shape, [6, 40]);
+  for (let r = 0; r < 6; r++) {
+    for (let l = 0; l < 40; l++) assert.is(b.paddingMask!.data[r * 40 + l], b.inputs.data[r * 40 + l] === 0 ? 1 : 0, `row ${r}, position ${l}`);
+  }
 });
 
 t('listops classification runs and reports accuracy in [0, 1]', () => {
