@@ -43,6 +43,27 @@ export interface TrainConfig {
   norm: 'layer' | 'batch';
 }
 
+/**
+ * The settings a resumed run must share with its checkpoint to continue bit for bit: the data,
+ * the model and every optimisation setting. `evalEvery` and `evalBatches` only decide what is
+ * measured and may change. `steps` may grow: the cosine schedule is then stretched to the new
+ * total from the saved step on (the lr rises from where the shorter schedule had brought it),
+ * so the run continues but no longer matches an uninterrupted run of either length.
+ */
+export const RESUME_FIXED = [
+  'task', 'model', 'layers', 'dModel', 'length', 'batch', 'seed', 'heads', 'window', 'norm', 'prenorm',
+  'lr', 'weightDecay', 'warmup', 'dropout', 'clip',
+] as const satisfies readonly (keyof TrainConfig)[];
+
+/** The settings in which `current` may not continue a checkpoint saved with `saved`. */
+export function resumeConflicts(saved: Partial<Record<keyof TrainConfig, unknown>>, current: TrainConfig): { key: keyof TrainConfig; saved: unknown; current: unknown }[] {
+  const conflicts: { key: keyof TrainConfig; saved: unknown; current: unknown }[] = RESUME_FIXED
+    .filter((key) => saved[key] !== current[key])
+    .map((key) => ({ key, saved: saved[key], current: current[key] }));
+  if (!(typeof saved.steps === 'number' && current.steps >= saved.steps)) conflicts.push({ key: 'steps', saved: saved.steps, current: current.steps });
+  return conflicts;
+}
+
 /** The layer pattern for --model: a known name or a pattern string such as "AAC*3+ACC*3". */
 export function patternFor(model: string): string {
   return MODEL_PATTERNS[model] ?? model;
@@ -150,12 +171,17 @@ export class Trainer {
     };
   }
 
-  /** Continue from a checkpoint of a run with the same configuration. */
+  /**
+   * Continue from a checkpoint of a run with the same configuration (see resumeConflicts:
+   * only `steps` may grow). Throws a RangeError naming every setting that differs.
+   */
   restore(s: TrainingState<AdamWHyper>): void {
-    for (const key of ['task', 'model', 'layers', 'dModel', 'length', 'batch', 'seed', 'heads', 'window', 'norm', 'prenorm'] as const) {
-      if (s.config[key] !== this.config[key]) {
-        throw new RangeError(`resume: the checkpoint was trained with --${key} ${String(s.config[key])}, this run has ${String(this.config[key])}`);
-      }
+    const conflicts = resumeConflicts(s.config, this.config);
+    if (conflicts.length > 0) {
+      const list = conflicts.map((c) => c.key === 'steps'
+        ? `steps ${String(c.saved)} (may grow, not shrink), this run has ${String(c.current)}`
+        : `${c.key} ${String(c.saved)}, this run has ${String(c.current)}`);
+      throw new RangeError(`resume: the checkpoint was trained with ${list.join('; ')}`);
     }
     this.model.loadStateDict(s.model);
     this.optimizer.loadStateDict(s.optimizer);

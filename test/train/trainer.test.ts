@@ -137,7 +137,29 @@ t('resuming with a different configuration is refused by name', () => {
   const a = new Trainer(base, addingTask(32));
   a.trainStep();
   const b = new Trainer({ ...base, dModel: 16 }, addingTask(32));
-  assert.throws(() => b.restore(a.state()), /--dModel 8, this run has 16/);
+  // (The message names settings, not flags: the CLI reports these with its flag names.)
+  assert.throws(() => b.restore(a.state()), /resume: the checkpoint was trained with dModel 8, this run has 16/);
+  // Every optimisation setting must match too, or the resumed run would not be bit-identical.
+  const changed: Partial<TrainConfig>[] = [{ lr: 0.02 }, { warmup: 3 }, { dropout: 0 }, { clip: 0.5 }, { weightDecay: 0 }, { steps: 39 }];
+  for (const change of changed) {
+    const [key, value] = Object.entries(change)[0];
+    const c = new Trainer({ ...base, ...change }, addingTask(32));
+    assert.throws(() => c.restore(a.state()), new RegExp(`trained with ${key} ${String(base[key as keyof TrainConfig])}.*this run has ${String(value)}`), key);
+  }
+  assert.throws(() => new Trainer({ ...base, lr: 0.5, clip: 2 }, addingTask(32)).restore(a.state()), /lr 0\.01, this run has 0\.5; clip 1, this run has 2/);
+});
+
+t('--steps may grow on resume: the schedule stretches from the saved step on', () => {
+  const a = new Trainer({ ...base, steps: 10 }, addingTask(32));
+  for (let i = 0; i < 10; i++) a.trainStep();
+  assert.is(a.optimizer.paramGroups[0].lr, 0, 'the cosine schedule ends at 0');
+  const b = new Trainer({ ...base, steps: 20 }, addingTask(32));
+  b.restore(a.state());
+  assert.is(b.step, 10);
+  // halfway through the stretched cosine (warmup 2 of 20): factor ½(1 + cos(π·8/18))
+  const expected = base.lr * 0.5 * (1 + Math.cos((Math.PI * 8) / 18));
+  assert.ok(Math.abs(b.optimizer.paramGroups[0].lr - expected) < 1e-15, `lr ${b.optimizer.paramGroups[0].lr}, expected ${expected}`);
+  assert.ok(Number.isFinite(b.trainStep().loss));
 });
 
 t.run();
