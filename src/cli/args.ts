@@ -23,7 +23,8 @@ Training options (the defaults are the demo: SGConv learning the adding problem 
   --model NAME          sgconv | longconv | s4 | s4d | transformer | hybrid, or a layer
                         pattern such as "AAC*3+ACC*3" (A attention, W windowed attention,
                         C SGConv, L long conv, S S4, D S4D)              (default sgconv)
-  --layers N            number of blocks (the pattern repeats to fill them)  (default 2)
+  --layers N            number of blocks, the pattern repeating to fill them
+                                                             (default max(2, pattern length))
   --d-model N           model width H                                    (default 32)
   --length N            sequence length L (ListOps: the maximum)         (default 1000; text 256)
   --batch N             sequences per step                               (default 16)
@@ -44,9 +45,12 @@ Training options (the defaults are the demo: SGConv learning the adding problem 
   --eval-batches N      batches in the fixed evaluation set              (default 4)
   --checkpoint-every N  write a checkpoint every N steps                  (default 100)
   --out DIR             where checkpoint, metrics.json and report.html go (default runs/TASK-MODEL)
-  --resume FILE         continue from a checkpoint, bit for bit
+  --resume FILE         continue from a checkpoint, bit for bit (see below)
   --quiet               print only the final summary
-Ctrl-C writes a checkpoint and exits; --resume continues from it.`;
+Ctrl-C writes a checkpoint and exits; --resume continues from it. With --resume, the flags
+you leave out take the checkpoint's values (--out: the checkpoint's folder); the ones you give
+must match it, except --steps, which may grow (the cosine schedule is then stretched to the new
+total, so the run is no longer bit-identical to an uninterrupted one) and the --eval-* flags.`;
 
 const trainOptions = {
   task: { type: 'string' }, model: { type: 'string' }, layers: { type: 'string' }, 'd-model': { type: 'string' },
@@ -58,8 +62,17 @@ const trainOptions = {
   resume: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** The flag of each configuration setting, for messages and to know which flags were given. */
+export const CONFIG_FLAGS: Record<keyof TrainConfig, string> = {
+  task: 'task', model: 'model', layers: 'layers', dModel: 'd-model', length: 'length', batch: 'batch', steps: 'steps',
+  lr: 'lr', weightDecay: 'weight-decay', seed: 'seed', warmup: 'warmup', evalEvery: 'eval-every',
+  evalBatches: 'eval-batches', dropout: 'dropout', clip: 'clip', heads: 'heads', window: 'window', prenorm: 'postnorm', norm: 'norm',
+};
+
 export interface TrainArgs {
   config: TrainConfig;
+  /** The flags given on the command line (without the dashes), as opposed to defaults. */
+  given: ReadonlySet<string>;
   backend: 'js' | 'gpu';
   textFile: string | null;
   checkpointEvery: number;
@@ -135,6 +148,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
   if (letters.length > config.layers) throw new UsageError(`--layers ${config.layers} is fewer than the ${letters.length} layers of the pattern '${model}'`);
   return {
     config,
+    given: new Set(Object.keys(v)),
     backend: choice('backend', v.backend, ['js', 'gpu'] as const, 'js'),
     textFile: v.text ?? null,
     checkpointEvery: integer('checkpoint-every', v['checkpoint-every'], 100),
@@ -142,6 +156,21 @@ export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
     resume: v.resume ?? null,
     quiet: v.quiet ?? false,
   };
+}
+
+/** An argument as a POSIX shell reads it back: bare if it is plain, else in single quotes. */
+export function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command that resumes a run: its train arguments without any --resume, then --resume FILE. */
+export function resumeCommand(trainArgv: readonly string[], checkpoint: string): string {
+  const kept: string[] = [];
+  for (let i = 0; i < trainArgv.length; i++) {
+    if (trainArgv[i] === '--resume') i++; // and its value
+    else if (!trainArgv[i].startsWith('--resume=')) kept.push(trainArgv[i]);
+  }
+  return ['longconv', 'train', ...kept, '--resume', checkpoint].map(shellQuote).join(' ');
 }
 
 export function parseEvaluateArgs(argv: string[]): { checkpoint: string; batches: number | null } | 'help' {

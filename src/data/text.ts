@@ -37,6 +37,10 @@ export class CharVocab {
     return new CharVocab(distinct);
   }
 
+  has(char: string): boolean {
+    return this.ids.has(char);
+  }
+
   get size(): number {
     return this.chars.length;
   }
@@ -88,10 +92,13 @@ export interface CharDataset extends TrainValSplit {
   vocab: CharVocab;
 }
 
-/** Vocabulary, encoding and train/validation split of a text in one call. */
-export function charDataset(text: string, valFraction = 0.1): CharDataset {
+/**
+ * Vocabulary, encoding and train/validation split of a text in one call. The vocabulary is the
+ * text's own unless one is given (a trained model's), which must then cover every character.
+ */
+export function charDataset(text: string, valFraction = 0.1, vocab?: CharVocab): CharDataset {
   if (text.length === 0) throw new RangeError('charDataset: the text is empty');
-  const vocab = CharVocab.fromText(text);
+  vocab ??= CharVocab.fromText(text);
   return { vocab, ...splitTrainVal(vocab.encode(text), valFraction) };
 }
 

@@ -9,7 +9,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { argmax } from '../ops/reduce.js';
 import { crossEntropy, mseLoss } from '../ops/loss.js';
 import { reshape } from '../ops/shape.js';
-import { ADDING_BASELINE_MSE, LISTOPS_NUM_CLASSES, LISTOPS_VOCAB, addingBatch, charBatch, charDataset, listOpsBatch, type CharDataset } from '../data/index.js';
+import { ADDING_BASELINE_MSE, LISTOPS_NUM_CLASSES, LISTOPS_VOCAB, addingBatch, charBatch, charDataset, listOpsBatch, type CharDataset, type CharVocab } from '../data/index.js';
 
 export type TaskName = 'listops' | 'adding' | 'text';
 export const TASK_NAMES: readonly TaskName[] = ['listops', 'adding', 'text'];
@@ -98,8 +98,9 @@ export function addingTask(length: number): Task {
   };
 }
 
-export function textTask(text: string, length: number): Task {
-  const data = charDataset(text);
+/** Next-character prediction on `text`, with its own vocabulary or a given one (a checkpoint's). */
+export function textTask(text: string, length: number, vocab?: CharVocab): Task {
+  const data = charDataset(text, 0.1, vocab);
   if (data.val.length <= length + 1) {
     throw new RangeError(`text task: the validation split has ${data.val.length} characters, fewer than length + 2 = ${length + 2}; use a longer text or a shorter --length`);
   }

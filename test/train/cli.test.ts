@@ -1,10 +1,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.js';
-import { UsageError, parseTrainArgs } from '../../src/cli/args.js';
+import { UsageError, parseTrainArgs, resumeCommand } from '../../src/cli/args.js';
 
 const cli = suite('longconv CLI');
 
@@ -52,6 +54,31 @@ cli('--help explains every flag and exits 0', async () => {
   }
 });
 
+cli('--help gives --layers its real default, max(2, pattern length)', async () => {
+  const r = await run(['--help']);
+  assert.match(r.out, /--layers N[^\n]*\n?[^\n]*\(default max\(2, pattern length\)\)/);
+  const a = parseTrainArgs(['--model', 'AAC*2']);
+  if (a === 'help') throw new Error('no --help was given');
+  assert.is(a.config.layers, 6);
+});
+
+cli('the printed resume command drops any earlier --resume (both spellings) and quotes for the shell', () => {
+  assert.is(resumeCommand(['--steps', '9', '--resume', 'old/c.safetensors', '--quiet'], 'runs/x/checkpoint.safetensors'),
+    'longconv train --steps 9 --quiet --resume runs/x/checkpoint.safetensors');
+  assert.is(resumeCommand(['--resume=old/c.safetensors', '--model', 'AAC*3+ACC*3'], 'my runs/c.safetensors'),
+    "longconv train --model 'AAC*3+ACC*3' --resume 'my runs/c.safetensors'");
+  assert.is(resumeCommand(['--out', "it's"], 'c'), "longconv train --out 'it'\\''s' --resume c");
+});
+
+cli('a missing --resume or --checkpoint file is a usage error (exit 2) with a one-line message', async () => {
+  for (const argv of [['train', '--resume', 'no/such.safetensors'], ['evaluate', '--checkpoint', 'no/such.safetensors'], ['generate', '--checkpoint', '.']]) {
+    const r = await run(argv);
+    assert.is(r.code, 2, argv.join(' '));
+    assert.match(r.err, /^longconv: --(resume|checkpoint) (no\/such\.safetensors: no such file|\.: not a file)$/m, argv.join(' '));
+    assert.not.match(r.err, /\n\s+at /, 'no stack trace');
+  }
+});
+
 cli('defaults: the adding demo with SGConv at length 1000', () => {
   const a = parseTrainArgs([]);
   if (a === 'help') throw new Error('no --help was given');
@@ -76,11 +103,65 @@ cli('train writes metrics, a report and a checkpoint; evaluate and resume read i
     assert.is(metrics.history.train.length, 4);
     const e = await run(['evaluate', '--checkpoint', join(dir, 'checkpoint.safetensors')]);
     assert.is(e.code, 0, e.err);
-    assert.match(e.out, /at step 4: eval loss/);
+    assert.match(e.out, /at step 4: eval loss .* \(over 4 batches of 2\)/);
+    const e3 = await run(['evaluate', '--checkpoint', join(dir, 'checkpoint.safetensors'), '--batches', '3']);
+    assert.is(e3.code, 0, e3.err);
+    assert.match(e3.out, /at step 4: eval loss .* \(over 3 batches of 2\)/);
+    assert.is.not(/eval loss (\S+)/.exec(e3.out)![1], /eval loss (\S+)/.exec(e.out)![1], '--batches changes what is measured');
+    // Flags that contradict the checkpoint are refused by their flag names.
+    const changed = await run([...args, '--lr', '0.1', '--dropout', '0.2', '--resume', join(dir, 'checkpoint.safetensors')]);
+    assert.is(changed.code, 2);
+    assert.match(changed.err, /--lr 0\.1, but the checkpoint was trained with --lr 0\.004; --dropout 0\.2, but the checkpoint was trained with --dropout 0/);
+    const shrink = await run([...args.map((a) => (a === '4' ? '3' : a)), '--resume', join(dir, 'checkpoint.safetensors')]);
+    assert.is(shrink.code, 2);
+    assert.match(shrink.err, /--steps 3 is fewer than the checkpoint's 4/);
     const more = await run([...args.map((a) => (a === '4' ? '6' : a)), '--resume', join(dir, 'checkpoint.safetensors')]);
     assert.is(more.code, 0, more.err);
     const after = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as { history: { train: unknown[] } };
     assert.is(after.history.train.length, 6);
+    // Left-out flags take the checkpoint's values; the output goes beside the checkpoint.
+    const bare = await run(['train', '--resume', join(dir, 'checkpoint.safetensors'), '--steps', '7', '--quiet']);
+    assert.is(bare.code, 0, bare.err);
+    const last = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as { config: { dModel: number; length: number }; history: { train: unknown[] } };
+    assert.is(last.history.train.length, 7);
+    assert.equal([last.config.dModel, last.config.length], [8, 24]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Run main with process.stdout.write captured too (generate writes there). */
+async function runWrite(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((s: string) => { out.push(s); return true; }) as typeof process.stdout.write;
+  try {
+    const r = await run(argv);
+    return { ...r, out: out.join('') + r.out };
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
+cli('text checkpoints keep their vocabulary: generate needs no text, evaluate survives new characters', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'longconv-vocab-'));
+  try {
+    const textFile = join(dir, 'corpus.txt');
+    writeFileSync(textFile, 'a cab, a bad cab; a dab. '.repeat(20));
+    const r = await run(['train', '--task', 'text', '--text', textFile, '--steps', '2', '--length', '16', '--d-model', '8', '--batch', '2', '--out', dir, '--quiet']);
+    assert.is(r.code, 0, r.err);
+    const checkpoint = join(dir, 'checkpoint.safetensors');
+    // New characters sort before and between the old ones: a vocabulary rebuilt from this text
+    // would shift every id (and grow the embedding, which would not load).
+    writeFileSync(textFile, '!A a cab, a bad cab; a dab. ZZ '.repeat(20));
+    const e = await run(['evaluate', '--checkpoint', checkpoint]);
+    assert.is(e.code, 0, e.err);
+    assert.match(e.err, /note: 80 characters of the text are not in the checkpoint's vocabulary and were left out/);
+    rmSync(textFile);
+    const g = await runWrite(['generate', '--checkpoint', checkpoint, '--prompt', 'a cab', '--tokens', '20', '--top-k', '1']);
+    assert.is(g.code, 0, g.err);
+    assert.ok(g.out.startsWith('a cab') && g.out.trimEnd().length === 25, JSON.stringify(g.out));
+    assert.ok([...g.out.trimEnd()].every((c) => ' ,.;abcd'.includes(c)), `only the trained characters: ${JSON.stringify(g.out)}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -107,6 +188,48 @@ cli('generate samples text from a text model checkpoint', async () => {
     const g = await run(['generate', '--checkpoint', join(dir, 'adding', 'checkpoint.safetensors')]);
     assert.is(g.code, 2);
     assert.match(g.err, /needs a checkpoint of a text model/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Start the built CLI, send SIGINT once its output matches `ready`, and collect how it ended. */
+function interruptAfter(argv: string[], ready: RegExp): Promise<{ code: number | null; out: string }> {
+  const main = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+  const child = spawn(process.execPath, [main, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let sent = false;
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000); // a hung child fails the test, not the suite
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    if (!sent && ready.test(out)) {
+      sent = true;
+      child.kill('SIGINT');
+    }
+  });
+  child.stderr.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+  return new Promise((resolve) => child.on('close', (code) => {
+    clearTimeout(timer);
+    resolve({ code, out });
+  }));
+}
+
+cli('Ctrl-C: exit 130 with a checkpoint and a resume command that continues the run', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'longconv-sigint-'));
+  try {
+    // Far more steps than can run: only SIGINT ends these runs. --eval-every 1 prints after every step.
+    const first = await interruptAfter(['train', '--steps', '100000', '--length', '16', '--d-model', '8', '--batch', '2', '--eval-every', '1', '--eval-batches', '1', '--out', dir], /eval @ 1:/);
+    assert.is(first.code, 130, first.out);
+    const checkpoint = join(dir, 'checkpoint.safetensors');
+    assert.ok(existsSync(checkpoint));
+    const stopped = Number(/interrupted at step (\d+)/.exec(first.out)![1]);
+    const command = /resume with: longconv train (.*)/.exec(first.out)![1];
+    assert.is(command, `--steps 100000 --length 16 --d-model 8 --batch 2 --eval-every 1 --eval-batches 1 --out ${dir} --resume ${checkpoint}`);
+    const second = await interruptAfter(['train', ...command.split(' ')], new RegExp(`eval @ ${stopped + 1}:`));
+    assert.is(second.code, 130, second.out);
+    assert.match(second.out, new RegExp(`resumed from .* at step ${stopped}\n`));
+    assert.ok(Number(/interrupted at step (\d+)/.exec(second.out)![1]) > stopped);
+    assert.is(/resume with: (.*)/.exec(second.out)![1].split('--resume').length, 2, 'one --resume in the printed command');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
