@@ -197,13 +197,17 @@ export class LanguageModel extends Module {
     return tokens;
   }
 
-  private generateRecurrent(prompt: readonly number[], n: number, temperature: number, topK: number | undefined, gen: Generator): number[] {
+  /**
+   * Run the model one token at a time (evaluation mode, S4/S4D-only models): each call of the
+   * returned function feeds the next token and returns the next-token logits [V], equal to the
+   * convolutional forward pass's logits at that position.
+   */
+  stepper(): (token: number) => Tensor {
+    if (!this.backbone.steppable) throw new Error('LanguageModel: only models made of S4/S4D layers (with LayerNorm) can run step by step');
     const blocks = [...this.backbone.layers];
     blocks.forEach((b) => b.setupStep());
     const states = blocks.map((b) => b.initialState(1));
-    const tokens = [...prompt];
-    let logits: Tensor | null = null;
-    const advance = (token: number): void => {
+    return (token) => {
       let h = reshape(this.embedding.forward([token]), [1, this.embedding.embeddingDim]); // [1, H]
       blocks.forEach((b, i) => {
         const r = b.step(h, states[i]);
@@ -211,13 +215,19 @@ export class LanguageModel extends Module {
         states[i] = r.state;
       });
       if (this.backbone.norm !== null) h = this.backbone.norm.forward(h);
-      logits = mm(h, this.embedding.weight, false, true); // [1, V]
+      return reshape(mm(h, this.embedding.weight, false, true), [this.vocabSize]); // [V]
     };
-    for (const t of prompt) advance(t);
+  }
+
+  private generateRecurrent(prompt: readonly number[], n: number, temperature: number, topK: number | undefined, gen: Generator): number[] {
+    const advance = this.stepper();
+    const tokens = [...prompt];
+    let logits: Tensor | null = null;
+    for (const t of prompt) logits = advance(t);
     for (let i = 0; i < n; i++) {
       const next = sample(logits!.data, temperature, topK, gen);
       tokens.push(next);
-      advance(next);
+      logits = advance(next);
     }
     return tokens;
   }

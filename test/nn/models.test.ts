@@ -112,6 +112,18 @@ models('a language model starts near the uniform guess: loss within 0.5 nats of 
   }
 });
 
+models('S4 and S4D models step recurrently: the logits at every position equal the convolutional forward pass', () => {
+  for (const pattern of ['S', 'D', 'SD']) {
+    const lm = new nn.LanguageModel({ pattern, dModel: 8, lMax: 24, vocabSize: 6, dState: 4, ...f64, generator: new Generator(7) });
+    lm.eval();
+    const tokens = [1, 2, 3, 5, 0, 4, 4, 1, 2, 0, 3, 5, 1, 1, 4, 2, 0, 3, 3, 5];
+    const full = lm.forward([tokens]); // [1, T, V]
+    const step = lm.stepper();
+    tokens.forEach((token, t) => allClose(step(token), Array.from(full.data.subarray(t * 6, (t + 1) * 6)), { atol: 1e-10 }, `${pattern}, position ${t}`));
+  }
+  assert.throws(() => new nn.LanguageModel({ pattern: 'SC', dModel: 8, lMax: 8, vocabSize: 6, dState: 4 }).stepper(), /only models made of S4\/S4D layers/);
+});
+
 models('S4 and S4D models generate recurrently, token for token as the full forward pass does', () => {
   for (const pattern of ['S', 'D', 'SD']) {
     const lm = new nn.LanguageModel({ pattern, dModel: 8, lMax: 24, vocabSize: 6, dState: 4, ...f64, generator: new Generator(7) });
@@ -133,6 +145,33 @@ models('S4 and S4D models generate recurrently, token for token as the full forw
   assert.ok(out.every((t) => Number.isInteger(t) && t >= 0 && t < 6));
   assert.throws(() => mixed.generate([], { maxNewTokens: 1 }), /at least one token/);
   assert.throws(() => mixed.generate([9], { maxNewTokens: 1 }), /index 9/);
+});
+
+models('sample: frequencies follow softmax(logits / T); top-k never draws outside the k best; tiny T is greedy', () => {
+  const logits = [0, 2, 0.5, 1.5, 1, -1];
+  const draws = (T: number, k: number | undefined, n: number, seed: number): number[] => {
+    const counts = new Array<number>(logits.length).fill(0);
+    const g = new Generator(seed);
+    for (let i = 0; i < n; i++) counts[nn.sample(logits, T, k, g)]++;
+    return counts.map((c) => c / n);
+  };
+  const softmaxOf = (xs: number[]): number[] => {
+    const e = xs.map((x) => Math.exp(x - Math.max(...xs)));
+    return e.map((v) => v / e.reduce((a, b) => a + b, 0));
+  };
+  const n = 20000;
+  for (const T of [1, 0.5, 2]) {
+    const p = softmaxOf(logits.map((l) => l / T));
+    draws(T, undefined, n, 21).forEach((f, i) => assert.ok(Math.abs(f - p[i]) < 4 * Math.sqrt(p[i] * (1 - p[i]) / n) + 1e-12, `T ${T}, index ${i}: ${f} vs ${p[i]}`));
+  }
+  // top-2 keeps indices 1 and 3 (logits 2 and 1.5), renormalised among themselves.
+  const top2 = draws(1, 2, n, 22);
+  assert.equal(top2.map((f, i) => (f > 0 ? i : -1)).filter((i) => i >= 0), [1, 3]);
+  const p13 = softmaxOf([2, 1.5]);
+  assert.ok(Math.abs(top2[1] - p13[0]) < 4 * Math.sqrt(p13[0] * p13[1] / n), `top-2: ${top2[1]} vs ${p13[0]}`);
+  assert.equal(draws(1, 1, 500, 23), [0, 1, 0, 0, 0, 0], 'top-1 is greedy');
+  assert.equal(draws(1e-6, undefined, 500, 24), [0, 1, 0, 0, 0, 0], 'a tiny temperature is greedy');
+  assert.throws(() => nn.sample(logits, 1, 0, new Generator(1)), /topK must be a positive integer, got 0/);
 });
 
 models('float64 gradcheck of a small hybrid language model end to end (every parameter)', () => {
