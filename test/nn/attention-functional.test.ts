@@ -46,9 +46,28 @@ att('no information from the future: perturbing later tokens leaves earlier outp
   allClose(multiheadSelfAttention(x, w, 2, { window: L }).output, multiheadSelfAttention(x, w, 2, { causal: true }).output.data, { atol: 0 });
 });
 
-att('stable with scores of ±1e4; rows sum to 1', () => {
-  const q = tensor([[[[100, 0], [-100, 0]]]]);
-  const r = scaledDotProductAttention(q, q, q);
+att('stable with scores of exactly ±1e4 under the causal mask: values and gradients by hand, float32 and float64', () => {
+  // d = 1, so the scores are q_i·k_j: row 0 sees 1e4; row 1 sees −1e4 and 1e4; row 2 sees 1e4,
+  // −1e4 and 9999 (k₂ = 99.99). Weights: (1), (0, 1), (σ, 0, 1 − σ) with σ = 1/(1 + e⁻¹).
+  const sig = 1 / (1 + Math.exp(-1));
+  const s2 = 2 * sig * (1 - sig); // |dS| of row 2 at keys 0 and 2, for upstream ones and v = (1, 2, 3)
+  for (const [dtype, tol] of [['float64', { atol: 1e-9, rtol: 1e-9 }], ['float32', { atol: 1e-5, rtol: 1e-3 }]] as const) {
+    const q = tensor([100, -100, 100], { dtype }).reshape(1, 1, 3, 1).requiresGrad_();
+    const k = tensor([100, -100, 99.99], { dtype }).reshape(1, 1, 3, 1).requiresGrad_();
+    const v = tensor([1, 2, 3], { dtype }).reshape(1, 1, 3, 1).requiresGrad_();
+    const r = scaledDotProductAttention(q, k, v, { causal: true });
+    allClose(r.weights, [1, 0, 0, 0, 1, 0, sig, 0, 1 - sig], tol, `${dtype} weights`);
+    allClose(r.output, [1, 2, 3 - 2 * sig], tol, `${dtype} output`);
+    sum(r.output).backward();
+    // dV = Pᵀ·1; dS = P ⊙ (v − o); dQ = dS K; dK = dSᵀ Q
+    allClose(v.grad!, [1 + sig, 1, 1 - sig], tol, `${dtype} dv`);
+    // dq₂ = s2·(−100 + 99.99) cancels two terms of ≈ 39: float32 keeps it to ≈ 1e-5 absolute.
+    allClose(q.grad!, [0, 0, -s2 * 100 + s2 * 99.99], { atol: dtype === 'float64' ? 1e-9 : 2e-5, rtol: 0 }, `${dtype} dq`);
+    allClose(k.grad!, [-s2 * 100, 0, s2 * 100], tol, `${dtype} dk`);
+  }
+  // Large inputs through the √d scaling (scores ±7071): finite, and rows sum to 1.
+  const big = tensor([[[[100, 0], [-100, 0]]]]);
+  const r = scaledDotProductAttention(big, big, big);
   assert.ok(Array.from(r.output.data).every(Number.isFinite));
   allClose(sum(r.weights, -1), [1, 1], { atol: 1e-6 });
 });

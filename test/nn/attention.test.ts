@@ -41,6 +41,32 @@ t('PyTorch initialisation: Xavier in-projection within its bound, zero biases', 
   assert.throws(() => new nn.MultiheadAttention(8, 2, { window: 0 }), /window must be a positive integer/);
 });
 
+t('attention dropout: training draws vary, evaluation is deterministic, the mean is the dropout-free output', () => {
+  const [E, L] = [4, 3];
+  const mha = new nn.MultiheadAttention(E, 2, { dtype: 'float64', dropout: 0.5, causal: true, generator: new Generator(31) });
+  const x = rnd([1, L, E], 32).detach();
+  mha.eval();
+  const clean = mha.forward(x).data;
+  allClose(mha.forward(x), clean, { atol: 0 }, 'eval mode repeats exactly');
+  mha.train();
+  const a = mha.forward(x).data;
+  const b = mha.forward(x).data;
+  assert.ok(a.some((v, i) => v !== b[i]), 'two training draws differ');
+  assert.ok(a.some((v, i) => Math.abs(v - clean[i]) > 1e-6), 'a training draw differs from evaluation');
+  // Inverted dropout on P keeps E[P̃] = P, and the output is linear in P̃: the mean of many
+  // training outputs tends to the evaluation output (within 5 standard errors here).
+  const n = 4000;
+  const mean = new Float64Array(clean.length);
+  const sq = new Float64Array(clean.length);
+  for (let i = 0; i < n; i++) {
+    mha.forward(x).data.forEach((v, j) => { mean[j] += v / n; sq[j] += (v * v) / n; });
+  }
+  mean.forEach((m, j) => {
+    const se = Math.sqrt(Math.max(0, sq[j] - m * m) / n);
+    assert.ok(Math.abs(m - clean[j]) < 5 * se + 1e-12, `element ${j}: mean ${m}, evaluation ${clean[j]}, standard error ${se}`);
+  });
+});
+
 t('pattern strings expand as the paper writes its hybrid', () => {
   assert.equal(expandPattern('AAC*3+ACC*3').join(''), 'AACAACAACACCACCACC');
   assert.equal(expandPattern('C', 4).join(''), 'CCCC');
