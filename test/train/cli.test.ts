@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.js';
-import { UsageError, parseTrainArgs, resumeCommand } from '../../src/cli/args.js';
+import { HELP, UsageError, parseTrainArgs, resumeCommand } from '../../src/cli/args.js';
 
 const cli = suite('longconv CLI');
 
@@ -60,6 +60,27 @@ cli('--help gives --layers its real default, max(2, pattern length)', async () =
   const a = parseTrainArgs(['--model', 'AAC*2']);
   if (a === 'help') throw new Error('no --help was given');
   assert.is(a.config.layers, 6);
+});
+
+cli('docs/training.md has a row for every train flag of --help, with the same default', () => {
+  const doc = readFileSync(fileURLToPath(new URL('../../../docs/training.md', import.meta.url)), 'utf8');
+  const rows = new Map([...doc.matchAll(/^\| `(--[a-z-]+)[^`]*` \| ([^|]*) \|/gm)].map((m) => [m[1], m[2].trim()]));
+  const options = HELP.slice(HELP.indexOf('Training options'), HELP.indexOf('Ctrl-C'));
+  const entries = options.split(/\n(?=  --)/).slice(1); // one per flag, with its continuation lines
+  assert.ok(entries.length >= 20, `${entries.length} flags found in --help`);
+  for (const entry of entries) {
+    const flag = /^ {2}(--[a-z-]+)/.exec(entry)![1];
+    assert.ok(rows.has(flag), `${flag} has no row in docs/training.md`);
+    const at = entry.indexOf('(default ');
+    if (at < 0) continue;
+    let depth = 0;
+    let end = at;
+    for (; end < entry.length; end++) {
+      depth += entry[end] === '(' ? 1 : entry[end] === ')' ? -1 : 0;
+      if (depth === 0) break;
+    }
+    assert.is(rows.get(flag), entry.slice(at + '(default '.length, end), `${flag}: the default in docs/training.md`);
+  }
 });
 
 cli('the printed resume command drops any earlier --resume (both spellings) and quotes for the shell', () => {
