@@ -65,6 +65,17 @@ test('charDataset: vocabulary and split of one text', () => {
   assert.throws(() => charDataset(''), /charDataset: the text is empty/);
 });
 
+test('charDataset with a given vocabulary: its ids, not the text\'s own; has() tells membership', () => {
+  const trained = new CharVocab([' ', 'a', 'b', 'c']);
+  const data = charDataset('cab cab', 0, trained);
+  assert.is(data.vocab, trained);
+  assert.equal(Array.from(data.train), [3, 1, 2, 0, 3, 1, 2]);
+  // An order the text would not give: the ids follow the given vocabulary.
+  assert.equal(Array.from(charDataset('cab', 0, new CharVocab(['c', 'b', 'a'])).train), [0, 2, 1]);
+  assert.ok(trained.has('a') && !trained.has('z'));
+  assert.throws(() => charDataset('cabz', 0, trained), /character "z" \(U\+007A\) at 3 is not in the vocabulary/);
+});
+
 test('charBatch: contiguous windows, targets shifted by one', () => {
   const L = 12;
   const data = positions(100);
