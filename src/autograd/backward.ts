@@ -64,12 +64,16 @@ function seedGradients(op: string, roots: Tensor[], grads: Tensor[] | undefined)
     if (!root.requiresGrad) {
       throw new AutogradError(`${op}: output ${i} (shape ${fmt(root.shape)}) does not require grad and has no gradFn`);
     }
-    const g = grads?.[i];
+    const g = grads?.[i] as unknown;
     if (g === undefined) {
       if (root.numel !== 1) {
         throw new AutogradError(`${op}: the upstream gradient can only be implied for a scalar output; output ${i} has shape ${fmt(root.shape)}, so pass a gradient of that shape`);
       }
       return new Tensor(root.dtype === 'float64' ? new Float64Array([1]) : new Float32Array([1]), root.shape);
+    }
+    if (!(g instanceof Tensor)) {
+      const what = g === null ? 'null' : Array.isArray(g) ? 'an array' : typeof g === 'object' ? `a ${g.constructor?.name ?? 'plain'} object` : `a ${typeof g}`;
+      throw new AutogradError(`${op}: the upstream gradient for output ${i} (shape ${fmt(root.shape)}) must be a Tensor, got ${what}`);
     }
     if (!sameShape(g.shape, root.shape) || g.dtype !== root.dtype) {
       throw new AutogradError(`${op}: upstream gradient ${g.dtype} ${fmt(g.shape)} does not match output ${i}, ${root.dtype} ${fmt(root.shape)}`);

@@ -110,9 +110,19 @@ export class Tensor {
    * Reverse-mode differentiation from this tensor. A non-scalar needs the upstream gradient
    * `grad` (same shape). The graph is freed afterwards unless `retainGraph`; with
    * `createGraph` the backward pass is itself recorded, so gradients can be differentiated.
+   * Both `y.backward(g, opts)` and, for a scalar, `y.backward({ createGraph: true })` work.
    */
-  backward(grad?: Tensor, opts: BackwardOptions = {}): void {
-    runBackward([this], grad === undefined ? undefined : [grad], opts);
+  backward(gradOrOpts?: Tensor | BackwardOptions, opts?: BackwardOptions): void {
+    // A plain object in first position is the options (PyTorch's keyword form); anything else
+    // there is the upstream gradient, which the engine checks is a Tensor.
+    if (isPlainObject(gradOrOpts)) {
+      if (opts !== undefined) {
+        throw new AutogradError('backward: options were given twice; call backward(grad, opts) or backward(opts), not backward(opts, opts)');
+      }
+      runBackward([this], undefined, gradOrOpts);
+      return;
+    }
+    runBackward([this], gradOrOpts === undefined ? undefined : [gradOrOpts], opts ?? {});
   }
 
   /** The single value of a one-element tensor. */
@@ -194,6 +204,12 @@ export class Tensor {
   split(sizes: number | number[], dim = 0): Tensor[] { return ops.split(this, sizes, dim); }
   softmax(dim: number): Tensor { return ops.softmax(this, dim); }
   logSoftmax(dim: number): Tensor { return ops.logSoftmax(this, dim); }
+}
+
+function isPlainObject(x: unknown): x is BackwardOptions {
+  if (typeof x !== 'object' || x === null || x instanceof Tensor) return false;
+  const proto = Object.getPrototypeOf(x) as unknown;
+  return proto === Object.prototype || proto === null;
 }
 
 function flatArgs(args: number[] | [number[]]): number[] {

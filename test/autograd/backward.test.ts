@@ -44,6 +44,34 @@ engine('retainGraph allows a second pass', () => {
   assert.equal(Array.from(x.grad!.data), [4, 8]);
 });
 
+engine('backward({ retainGraph }) and backward({ createGraph }): the documented options-only form', () => {
+  const x = tensor([1, 2], { dtype: 'float64', requiresGrad: true });
+  const y = sum(mul(x, x));
+  y.backward({ retainGraph: true });
+  y.backward();
+  assert.equal(Array.from(x.grad!.data), [4, 8]);
+
+  const z = tensor([0.5, -1], { dtype: 'float64', requiresGrad: true });
+  sum(pow(z, 3)).backward({ createGraph: true }); // 3z²
+  const gz = z.grad!;
+  assert.ok(gz.requiresGrad, 'createGraph records the backward pass');
+  z.grad = null;
+  sum(gz).backward(); // d/dz Σ 3z² = 6z
+  assert.equal(Array.from(z.grad!.data), [3, -6]);
+});
+
+engine('an upstream gradient that is not a Tensor is a clear AutogradError, before any state changes', () => {
+  const x = tensor([1, 2], { requiresGrad: true });
+  const y = mul(x, 2);
+  const notTensor = (e: Error): boolean => e instanceof AutogradError && /backward: the upstream gradient for output 0 \(shape \[2\]\) must be a Tensor, got a number/.test(e.message);
+  assert.throws(() => y.backward(3 as never), notTensor);
+  assert.throws(() => y.backward([1, 1] as never), /must be a Tensor, got an array/);
+  assert.throws(() => grad(y, [x], [1] as never), /grad: the upstream gradient for output 0 .* must be a Tensor, got a number/);
+  assert.throws(() => sum(y).backward({ createGraph: true }, { retainGraph: true }), (e: Error) => e instanceof AutogradError && /options were given twice/.test(e.message));
+  assert.is(x.grad, null);
+  assert.ok(y.gradFn!.vjp !== null, 'the graph was not freed by the failed calls');
+});
+
 engine('noGrad and detach stop recording', () => {
   const x = tensor([1, 2], { requiresGrad: true });
   const y = noGrad(() => mul(x, 2));
