@@ -213,6 +213,12 @@ export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
 /** Join tensors along an existing axis; the VJP hands each input its slice of the gradient. */
 export function concat(xs: readonly Tensor[], dim = 0): Tensor {
   if (xs.length === 0) throw new RangeError('concat: expected at least one tensor');
+  // A 0-d tensor has no axis to join along (PyTorch refuses too); without this check the
+  // size arithmetic below reads shape[0] = undefined and silently returns a 0-d zero.
+  const scalar = xs.findIndex((x) => x.ndim === 0);
+  if (scalar >= 0) {
+    throw new ShapeError(`concat: tensor ${scalar} is 0-d (shape []) and has no dim to join along; use stack, or reshape the inputs to [1] first`);
+  }
   const first = xs[0];
   const d = normalizeDim('concat', dim, first.ndim);
   xs.forEach((x, k) => {

@@ -102,6 +102,9 @@ shape('bad input: reshape size mismatch, bad permutation, bad expand, mismatched
   assert.throws(() => expand(x, [2, 5, 4]), /cannot expand \[2,3,4\] to \[2,5,4\]/);
   assert.throws(() => concat([tensor([[1, 2]]), tensor([[1, 2, 3]])]), /concat: tensor 1 has shape \[1,3\] but tensor 0 has \[1,2\]/);
   assert.throws(() => concat([tensor([1]), tensor([1], { dtype: 'float64' })]), (e: Error) => e instanceof DTypeError);
+  assert.throws(() => concat([tensor(1), tensor(2)]), (e: Error) => e instanceof ShapeError && /concat: tensor 0 is 0-d \(shape \[\]\)/.test(e.message));
+  assert.throws(() => concat([tensor([1]), tensor(2)]), /concat: tensor 1 is 0-d/);
+  assert.equal(stack([tensor(1), tensor(2)]).toArray(), [1, 2], 'stack joins 0-d tensors along a new axis');
   assert.throws(() => pad(x, [-1, 0]), /non-negative/);
   assert.throws(() => narrow(x, 2, 3, 2), /narrow: start 3 and length 2 do not fit dim 2 of size 4/);
   assert.throws(() => slice(x, 3), /slice: dim 3 is out of range/);
