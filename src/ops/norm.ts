@@ -9,7 +9,7 @@ import { recordFused } from '../autograd/graph.js';
 import { allocate } from '../tensor/dtype.js';
 import { ShapeError, fmt } from '../tensor/errors.js';
 import { sameShape, sizeOf } from '../tensor/shape.js';
-import { type Tensor } from '../tensor/tensor.js';
+import { type Tensor, checkSameDType } from '../tensor/tensor.js';
 import { add, mul, sub } from './binary.js';
 import { mean } from './reduce.js';
 import { rsqrt } from './unary.js';
@@ -24,6 +24,7 @@ function checkArgs(x: Tensor, normalizedShape: readonly number[], weight?: Tenso
     if (p && !sameShape(p.shape, normalizedShape)) {
       throw new ShapeError(`layerNorm: ${name} has shape ${fmt(p.shape)}, expected ${fmt(normalizedShape)}`);
     }
+    if (p) checkSameDType(`layerNorm (${name})`, x, p);
   }
 }
 

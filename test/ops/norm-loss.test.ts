@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { layerNorm, crossEntropy, mseLoss, tensor, ShapeError } from '../../src/index.js';
+import { layerNorm, crossEntropy, mseLoss, tensor, ShapeError, DTypeError } from '../../src/index.js';
 import { allClose } from '../helpers/close.js';
 import { checkGrad, checkGradGrad, rnd } from '../helpers/check.js';
 import { checkFixtureCase, loadFixture } from '../helpers/fixtures.js';
@@ -29,6 +29,9 @@ nl('layerNorm: gradcheck and gradgradcheck, over one and two trailing axes', () 
   checkGradGrad((x) => layerNorm(x, [2, 3]), [rnd([2, 2, 3], 84)]);
   assert.throws(() => layerNorm(rnd([3, 4], 1), [3]), /layerNorm: normalizedShape \[3\] must match the trailing dims of the input \[3,4\]/);
   assert.throws(() => layerNorm(rnd([3, 4], 1), [4], rnd([3], 2)), /weight has shape \[3\], expected \[4\]/);
+  const x64 = rnd([3, 4], 1);
+  assert.throws(() => layerNorm(x64, [4], rnd([4], 2).to('float32')), (e: Error) => e instanceof DTypeError && /layerNorm \(weight\): dtypes differ: float64 \[3,4\] and float32 \[4\]/.test(e.message));
+  assert.throws(() => layerNorm(x64, [4], null, rnd([4], 3).to('float32')), (e: Error) => e instanceof DTypeError && /layerNorm \(bias\): dtypes differ/.test(e.message));
 });
 
 nl('crossEntropy: reductions, ignoreIndex, label smoothing, class dim 1 for >2-D logits', () => {
