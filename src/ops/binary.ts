@@ -94,18 +94,33 @@ export function div(x: Operand, y: Operand): Tensor {
 }
 
 // ---- pow: d(a^p) = p·a^(p−1)·da + a^p·ln(a)·dp ---------------------------------------------
-// As in PyTorch, the exponent's gradient is taken as 0 where a = 0 and p ≥ 0 (the limit of
-// a^p·ln a there), instead of 0·(−∞) = NaN.
+// Two conventions of PyTorch's, instead of NaN:
+//   ∂/∂a = 0 where p = 0 (a^0 ≡ 1 is constant in a). The formula already gives 0·a^(−1) = 0
+//     for a ≠ 0, so only a = p = 0 (0·∞) is masked; elsewhere the formula stays, and so do its
+//     exact second derivatives (∂²/∂p∂a = a^(p−1)(1 + p·ln a) is 1/a at p = 0, not 0).
+//   ∂/∂p = 0 where a = 0 and p ≥ 0 (the limit of a^p·ln a; the formula gives 0·(−∞)).
+// The masked entries also read a harmless stand-in (base 1) inside the formula, so that
+// differentiating this VJP again under createGraph sees 0·finite there, not 0·∞ = NaN
+// (a `where` alone zeroes the value but still multiplies the incoming 0 by ∞ in its backward).
 
 const powRow = rowOf(Math.pow);
 
 export function pow(x: Operand, y: Operand): Tensor {
   const [a, p] = operands('pow', x, y);
   const out = elementwise('pow', a, p, powRow);
-  return record(out, 'pow', [a, p], (g, needs) => [
-    needs[0] ? sumTo(mul(g, mul(p, pow(a, sub(p, 1)))), a.shape) : null,
-    needs[1] ? sumTo(mul(g, where(mul(eq(a, 0), ge(p, 0)), 0, mul(out, log(a)))), p.shape) : null,
-  ]);
+  return record(out, 'pow', [a, p], (g, needs) => {
+    let da: Tensor | null = null;
+    if (needs[0]) {
+      const zeroZero = mul(eq(a, 0), eq(p, 0));
+      da = sumTo(mul(g, where(zeroZero, 0, mul(p, pow(where(zeroZero, 1, a), sub(p, 1))))), a.shape);
+    }
+    let dp: Tensor | null = null;
+    if (needs[1]) {
+      const limit = mul(eq(a, 0), ge(p, 0));
+      dp = sumTo(mul(g, where(limit, 0, mul(out, log(where(limit, 1, a))))), p.shape);
+    }
+    return [da, dp];
+  });
 }
 
 /** x², as x·x (its gradient follows from mul's). */

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { add, sub, mul, div, pow, maximum, minimum, where, eq, ne, lt, le, gt, ge, neg, tensor, ShapeError, DTypeError } from '../../src/index.js';
+import { add, sub, mul, div, pow, maximum, minimum, where, eq, ne, lt, le, gt, ge, neg, grad, tensor, ShapeError, DTypeError } from '../../src/index.js';
 import { allClose } from '../helpers/close.js';
 import { checkGradGrad, rnd } from '../helpers/check.js';
 import { naiveBinary } from '../helpers/naive.js';
@@ -61,6 +61,24 @@ binary('pow: forward and gradients in base and exponent', () => {
   const p = tensor([2, 2], { dtype: 'float64', requiresGrad: true });
   pow(a, p).sum().backward();
   allClose(p.grad!, [0, 4 * Math.log(2)]);
+});
+
+binary('pow at 0^0: the base gradient is 0 where the exponent is 0 (PyTorch), also to second order', () => {
+  const a = tensor([0, 0, 2], { dtype: 'float64', requiresGrad: true });
+  const p = tensor([0, 2, 0], { dtype: 'float64', requiresGrad: true });
+  pow(a, p).sum().backward();
+  assert.equal(Array.from(a.grad!.data), [0, 0, 0]);
+  allClose(p.grad!, [0, 0, Math.log(2)], { atol: 1e-15 });
+  const z = tensor([0, 3], { dtype: 'float64', requiresGrad: true });
+  pow(z, 0).sum().backward();
+  assert.equal(Array.from(z.grad!.data), [0, 0], 'a number exponent of 0 too');
+  // createGraph: differentiate s = Σ ∂a + Σ ∂p with ∂a = p·a^(p−1), ∂p = a^p·ln a (0 at the masked entries).
+  // ∂s/∂a = p(p−1)a^(p−2) + a^(p−1)(1 + p·ln a) → [masked 0, 2 + masked 0, 0 + 1/2];
+  // ∂s/∂p = a^(p−1)(1 + p·ln a) + a^p·ln²a → [masked 0, 0^1 + masked 0, 1/2 + ln²2]. Finite, no NaN.
+  const [ga, gp] = grad(pow(a, p).sum(), [a, p], undefined, { createGraph: true });
+  const [gaa, gap] = grad(add(ga!.sum(), gp!.sum()), [a, p]);
+  allClose(gaa!, [0, 2, 0.5], { atol: 1e-15 }, 'second derivative in the base');
+  allClose(gap!, [0, 0, 0.5 + Math.log(2) ** 2], { atol: 1e-15 }, 'mixed and second derivative in the exponent');
 });
 
 binary('maximum/minimum split the gradient equally on ties', () => {
