@@ -34,6 +34,38 @@ gc('fast mode agrees: passes and fails where slow mode does', () => {
   assert.not.ok(gradcheck(wrongSquare, [rnd([4])], { fastMode: true }).ok);
 });
 
+gc('fast mode failure re-runs the slow check and names the worst entry (SPEC 6.1)', () => {
+  const x = tensor([[0.5, -2]], { dtype: 'float64', requiresGrad: true });
+  const r = gradcheck(wrongSquare, [x], { fastMode: true });
+  assert.not.ok(r.ok);
+  assert.is(r.worst!.input, 0);
+  assert.equal(r.worst!.index, [0, 1]);
+  assert.equal(r.worst!.outputIndex, [0, 1]);
+  assert.ok(Math.abs(r.worst!.analytic - -6) < 1e-12);
+  assert.match(r.message, /fast mode\) failed on the random projection vᵀJu \(analytic .*, numeric .*\); re-run in slow mode: failed at input 0 index \[0,1\], output 0 index \[0,1\]: analytic -6/);
+});
+
+/** c·x with a VJP that is off by δ: |analytic − numeric| = δ exactly up to rounding. */
+function offBy(c: number, delta: number) {
+  return (x: Tensor): Tensor => record(new Tensor(Float64Array.from(x.data, (v) => c * v), x.shape), 'offBy', [x], (g) => [mul(g, c + delta)]);
+}
+
+gc('default tolerances are PyTorch\'s: eps 1e-6, atol 1e-5, rtol 1e-3', () => {
+  // eps: the largest perturbation gradcheck applies to an input
+  const x = tensor([0.25], { dtype: 'float64', requiresGrad: true });
+  let step = 0;
+  gradcheck((t) => { step = Math.max(step, Math.abs(t.data[0] - 0.25)); return mul(t, 1); }, [x]);
+  assert.ok(Math.abs(step - 1e-6) < 1e-15, `eps ${step}`);
+  // atol: with c = 0 the allowed error is atol alone
+  assert.ok(gradcheck(offBy(0, 0.9e-5), [rnd([2])]).ok, 'an error of 0.9e-5 passes atol 1e-5');
+  const tooFar = gradcheck(offBy(0, 1.1e-5), [rnd([2])]);
+  assert.not.ok(tooFar.ok, 'an error of 1.1e-5 fails atol 1e-5');
+  assert.match(tooFar.message, /atol 0\.00001 \+ rtol 0\.001·\|numeric\|/);
+  // rtol: with c = 100 the allowed error is 1e-5 + 1e-3·100 = 0.10001
+  assert.ok(gradcheck(offBy(100, 0.0999), [rnd([2])]).ok, 'rtol 1e-3 of 100 allows 0.0999');
+  assert.not.ok(gradcheck(offBy(100, 0.1002), [rnd([2])]).ok, 'but not 0.1002');
+});
+
 gc('gradgradcheck passes on x³ and fails on a VJP that is not differentiable correctly', () => {
   assert.ok(gradgradcheck((x) => mul(mul(x, x), x), [rnd([3])]).ok);
   // A VJP computed from raw numbers (no graph) has a wrong second derivative.
