@@ -134,10 +134,13 @@ export function variance(x: Tensor, dim?: Dims, opts: { correction?: number; kee
 /**
  * log Σ exp(x), stably: m + log Σ exp(x − m) with m the (detached) maximum. The identity holds
  * for any constant m, so treating m as a constant leaves the gradient, softmax(x), exact.
+ * Over an empty axis the sum has no terms: log 0 = −∞, as PyTorch.
  */
 export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
   const axes = normalizeDims('logsumexp', dim, x.ndim);
   const m = noGrad(() => {
+    // max refuses an empty axis (it has no maximum); any constant shift is exact, so use 0
+    if (axes.some((a) => x.shape[a] === 0)) return empty(reducedShapes(x.shape, axes).kept, x.dtype);
     const raw = max(x, axes, true);
     return where(eq(raw.sub(raw), 0), raw, 0); // ±∞ rows shift by 0 instead of producing NaN
   });
