@@ -4,6 +4,7 @@ import { relu, gelu, silu, softplus, clamp, softmax, logSoftmax, glu, dropout, t
 import { allClose } from '../helpers/close.js';
 import { checkGrad, checkGradGrad, rnd } from '../helpers/check.js';
 import { checkFixtureCase, loadFixture } from '../helpers/fixtures.js';
+import { erf as erfScalar } from '../../src/ops/special.js';
 
 const act = suite('activations');
 const layers = loadFixture('layers');
@@ -55,7 +56,39 @@ act('gradcheck and gradgradcheck of every activation', () => {
     ['softmax', (t) => softmax(t, 1)], ['softmax dim 0', (t) => softmax(t, 0)], ['logSoftmax', (t) => logSoftmax(t, -1)], ['glu', (t) => glu(t, 0)],
   ];
   for (const [name, fn] of cases) checkGradGrad(fn, [name === 'glu' ? rnd([4, 5], 72) : x], {}, name);
+  assert.equal(softmax(rnd([2, 0], 73), 1).shape, [2, 0]);
   checkGrad((t) => softmax(t, 1), [rnd([2, 0], 73)], {}, 'softmax with a size-0 dim');
+});
+
+act('elementwise activations and glu over shapes [], [1], [3,1,4], [0,3]: shape, naive forward, gradgradcheck', () => {
+  const phi = (v: number): number => 0.5 * (1 + erfScalar(v / Math.SQRT2));
+  const cases: [string, (t: Tensor) => Tensor, (v: number) => number][] = [
+    ['relu', relu, (v) => Math.max(v, 0)],
+    ['gelu', (t) => gelu(t), (v) => v * phi(v)],
+    ['gelu tanh', (t) => gelu(t, 'tanh'), (v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)))],
+    ['silu', silu, (v) => v / (1 + Math.exp(-v))],
+    ['softplus', (t) => softplus(t), (v) => Math.log1p(Math.exp(v))],
+    ['clamp', (t) => clamp(t, -0.8, 1.3), (v) => Math.min(Math.max(v, -0.8), 1.3)],
+  ];
+  for (const shape of [[], [1], [3, 1, 4], [0, 3]]) {
+    for (const [name, fn, f] of cases) {
+      const label = `${name} ${JSON.stringify(shape)}`;
+      // 0.05 from zero keeps relu off its kink; the seed keeps clamp's inputs off ±0.8/1.3 too
+      const x = rnd(shape, 75, { scale: 3, awayFromZero: 0.05 });
+      const y = fn(x);
+      assert.equal(y.shape, shape, label);
+      allClose(y, Array.from(x.data, f), { atol: 1e-14, rtol: 1e-12 }, label);
+      checkGradGrad(fn, [x], {}, label);
+    }
+  }
+  // glu halves an even axis ([] has none, so it is not meaningful there)
+  for (const [shape, dim, out] of [[[2], 0, [1]], [[3, 1, 4], -1, [3, 1, 2]], [[0, 4], 1, [0, 2]], [[4, 1], 0, [2, 1]]] as [number[], number, number[]][]) {
+    const label = `glu ${JSON.stringify(shape)} dim ${dim}`;
+    const x = rnd(shape, 76);
+    const y = glu(x, dim);
+    assert.equal(y.shape, out, label);
+    checkGradGrad((t) => glu(t, dim), [x], {}, label);
+  }
 });
 
 act('relu, clamp, softplus forward values', () => {

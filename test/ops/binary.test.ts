@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { add, sub, mul, div, pow, maximum, minimum, where, eq, ne, lt, le, gt, ge, neg, grad, tensor, ShapeError, DTypeError } from '../../src/index.js';
 import { allClose } from '../helpers/close.js';
-import { checkGradGrad, rnd } from '../helpers/check.js';
+import { checkGradGrad, rnd, type RandomInput } from '../helpers/check.js';
 import { naiveBinary } from '../helpers/naive.js';
 
 const binary = suite('binary ops');
@@ -12,20 +12,22 @@ const pairs: [number[], number[]][] = [
   [[3, 4], [3, 4]], [[3, 4], [4]], [[2, 1, 4], [3, 1]], [[1], [2, 3]], [[], [2, 3]], [[2, 3], []], [[0, 3], [3]], [[4, 1, 2], [1, 5, 1]],
 ];
 
-const ops = [
-  { name: 'add', op: add, f: (x: number, y: number) => x + y },
-  { name: 'sub', op: sub, f: (x: number, y: number) => x - y },
-  { name: 'mul', op: mul, f: (x: number, y: number) => x * y },
-  { name: 'div', op: div, f: (x: number, y: number) => x / y },
+const ops: { name: string; op: typeof add; f: (x: number, y: number) => number; base?: RandomInput }[] = [
+  { name: 'add', op: add, f: (x, y) => x + y },
+  { name: 'sub', op: sub, f: (x, y) => x - y },
+  { name: 'mul', op: mul, f: (x, y) => x * y },
+  { name: 'div', op: div, f: (x, y) => x / y },
   { name: 'maximum', op: maximum, f: Math.max },
   { name: 'minimum', op: minimum, f: Math.min },
+  // real powers need a positive base (a^p is NaN for a < 0 and non-integer p)
+  { name: 'pow', op: pow, f: Math.pow, base: { positive: true } },
 ];
 
-for (const { name, op, f } of ops) {
+for (const { name, op, f, base } of ops) {
   binary(`${name}: forward matches a naive broadcast loop (float32 and float64)`, () => {
     for (const [sa, sb] of pairs) {
       for (const dtype of ['float32', 'float64'] as const) {
-        const a = rnd(sa, 1, { awayFromZero: 0.1 }).to(dtype);
+        const a = rnd(sa, 1, { awayFromZero: 0.1, ...base }).to(dtype);
         const b = rnd(sb, 2, { awayFromZero: 0.1 }).to(dtype);
         const out = op(a, b);
         const ref = naiveBinary(a, b, f);
@@ -38,7 +40,7 @@ for (const { name, op, f } of ops) {
 
   binary(`${name}: gradcheck and gradgradcheck with broadcasting`, () => {
     for (const [sa, sb] of pairs) {
-      checkGradGrad(op, [rnd(sa, 3, { awayFromZero: 0.2 }), rnd(sb, 4, { awayFromZero: 0.2 })], {}, `${name} ${JSON.stringify([sa, sb])}`);
+      checkGradGrad(op, [rnd(sa, 3, { awayFromZero: 0.2, ...base }), rnd(sb, 4, { awayFromZero: 0.2 })], {}, `${name} ${JSON.stringify([sa, sb])}`);
     }
   });
 }
@@ -50,6 +52,16 @@ binary('numbers mix with tensors on either side', () => {
   assert.equal(Array.from(div(6, x).data), [6, 3, 2]);
   assert.equal(Array.from(neg(x).data), [-1, -2, -3]);
   assert.equal(Array.from(x.mul(2).add(1).data), [3, 5, 7]);
+});
+
+binary('neg: forward, gradcheck and gradgradcheck (shapes incl. scalar, size 1 and size 0)', () => {
+  for (const shape of [[3, 4], [], [1], [0, 3]]) {
+    const x = rnd(shape, 10);
+    const y = neg(x);
+    assert.equal(y.shape, shape);
+    allClose(y, Array.from(x.data, (v) => -v), { atol: 0 }, `neg ${JSON.stringify(shape)}`);
+    checkGradGrad(neg, [x], {}, `neg ${JSON.stringify(shape)}`);
+  }
 });
 
 binary('pow: forward and gradients in base and exponent', () => {
@@ -107,6 +119,11 @@ binary('where routes values and gradients', () => {
   const out = where(cond, x, y);
   allClose(out, [...Array.from(x.data.subarray(0, 3)), ...Array.from(y.data)], { atol: 0 });
   checkGradGrad((a, b) => where(cond, a, b), [x, y]);
+  // size 0: a [0, 3] condition broadcast against [3]
+  const empty = tensor(new Float64Array(0), { shape: [0, 1] });
+  const z = rnd([0, 3], 10);
+  assert.equal(where(empty, z, y).shape, [0, 3]);
+  checkGradGrad((a, b) => where(empty, a, b), [z, y], {}, 'where with a size-0 dim');
 });
 
 binary('bad input: shape mismatch and mixed dtypes, before any work', () => {

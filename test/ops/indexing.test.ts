@@ -32,6 +32,23 @@ indexing('embedding looks up rows and honours paddingIdx in the gradient', () =>
   assert.equal(Array.from(w2.grad!.data), [0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
 });
 
+indexing('size 0: empty indices and empty inputs give empty outputs of the right shape', () => {
+  const x = rnd([2, 3], 65);
+  const sel = indexSelect(x, 1, []);
+  assert.equal(sel.shape, [2, 0]);
+  checkGradGrad((t) => indexSelect(t, 1, []), [x], {}, 'indexSelect with an empty index');
+  assert.equal(indexSelect(rnd([0, 3], 66), 1, [2, 0]).shape, [0, 2]);
+  checkGradGrad((t) => indexSelect(t, 1, [2, 0]), [rnd([0, 3], 66)], {}, 'indexSelect of a [0,3] input');
+  const g = gather(x, 1, tensor(new Float64Array(0), { shape: [2, 0] }));
+  assert.equal(g.shape, [2, 0]);
+  checkGradGrad((t) => gather(t, 1, tensor(new Float64Array(0), { shape: [2, 0] })), [x], {}, 'gather with a [2,0] index');
+  checkGradGrad((t) => gather(t, 0, tensor(new Float64Array(0), { shape: [0, 3] })), [rnd([0, 3], 67)], {}, 'gather from a [0,3] input');
+  const w = rnd([4, 3], 68);
+  assert.equal(embedding([], w).shape, [0, 3]);
+  assert.equal(embedding([[]], w).shape, [1, 0, 3]);
+  checkGradGrad((t) => embedding([], t), [w], {}, 'embedding of no ids');
+});
+
 indexing('bad indices: out of range, fractional, wrong rank', () => {
   const x = tensor([[1, 2], [3, 4]]);
   assert.throws(() => indexSelect(x, 0, [2]), (e: Error) => e instanceof RangeError && /indexSelect: index 2 at position 0 is out of range for a dimension of size 2/.test(e.message));

@@ -24,6 +24,29 @@ nl('layerNorm and crossEntropy match the PyTorch fixtures, values and gradients'
   assert.is(seen, 5);
 });
 
+nl('layerNorm over several shapes: [1], [3,1,4] (over [4] and [1,4]), [0,3]', () => {
+  const cases: [number[], number[]][] = [[[1], [1]], [[3, 1, 4], [4]], [[3, 1, 4], [1, 4]], [[0, 3], [3]], [[2, 1], [1]]];
+  for (const [shape, normalized] of cases) {
+    const label = `layerNorm ${JSON.stringify(shape)} over ${JSON.stringify(normalized)}`;
+    const x = rnd(shape, 97);
+    const w = rnd(normalized, 98);
+    const b = rnd(normalized, 99);
+    const y = layerNorm(x, normalized, w, b);
+    assert.equal(y.shape, shape, label);
+    // naive: each row of D = |normalized| elements, biased variance, eps 1e-5
+    const D = normalized.reduce((p, q) => p * q, 1);
+    const expected: number[] = [];
+    for (let r = 0; r < x.numel / D; r++) {
+      const row = Array.from(x.data.subarray(r * D, (r + 1) * D));
+      const mu = row.reduce((p, q) => p + q, 0) / D;
+      const v = row.reduce((p, q) => p + (q - mu) ** 2, 0) / D;
+      row.forEach((q, j) => expected.push(((q - mu) / Math.sqrt(v + 1e-5)) * w.data[j] + b.data[j]));
+    }
+    allClose(y, expected, { atol: 1e-12 }, label);
+    checkGradGrad((t, ww, bb) => layerNorm(t, normalized, ww, bb), [x, w, b], {}, label);
+  }
+});
+
 nl('layerNorm: gradcheck and gradgradcheck, over one and two trailing axes', () => {
   checkGradGrad((x, w, b) => layerNorm(x, [4], w, b), [rnd([3, 4], 81), rnd([4], 82), rnd([4], 83)]);
   checkGradGrad((x) => layerNorm(x, [2, 3]), [rnd([2, 2, 3], 84)]);
@@ -53,6 +76,25 @@ nl('crossEntropy: reductions, ignoreIndex, label smoothing, class dim 1 for >2-D
   allClose(crossEntropy(x, t), crossEntropy(flat, t.reshape(8)).data, { atol: 1e-15 });
   checkGradGrad((z) => crossEntropy(z, t, { labelSmoothing: 0.2 }), [x]);
   checkGrad((z) => crossEntropy(z, [1, -100, 0], { reduction: 'none' }), [rnd([3, 4], 86)]);
+});
+
+nl('crossEntropy and mseLoss with size 0: empty batch shapes, sum 0, mean NaN (as PyTorch)', () => {
+  const logits = rnd([0, 4], 89);
+  assert.equal(crossEntropy(logits, [], { reduction: 'none' }).shape, [0]);
+  const s = crossEntropy(logits, [], { reduction: 'sum' });
+  assert.equal(s.shape, []);
+  assert.is(s.item(), 0);
+  assert.ok(Number.isNaN(crossEntropy(logits, []).item()), 'mean over no targets is 0/0');
+  checkGradGrad((z) => crossEntropy(z, [], { reduction: 'sum' }), [logits], {}, 'crossEntropy [0,4] sum');
+  // [N, C, L] with L = 0
+  const seq = rnd([2, 3, 0], 90);
+  assert.equal(crossEntropy(seq, tensor(new Float64Array(0), { shape: [2, 0] }), { reduction: 'none' }).shape, [2, 0]);
+  const a = rnd([0, 3], 95);
+  const b = rnd([0, 3], 96);
+  assert.equal(mseLoss(a, b, 'none').shape, [0, 3]);
+  assert.is(mseLoss(a, b, 'sum').item(), 0);
+  assert.ok(Number.isNaN(mseLoss(a, b).item()), 'mean of nothing is 0/0');
+  checkGradGrad((x, y) => mseLoss(x, y, 'sum'), [a, b], {}, 'mseLoss [0,3] sum');
 });
 
 nl('crossEntropy bad input', () => {

@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sum, mean, max, min, variance, logsumexp, argmax, sumTo, tensor } from '../../src/index.js';
 import { allClose } from '../helpers/close.js';
-import { checkGrad, checkGradGrad, rnd } from '../helpers/check.js';
+import { checkGradGrad, rnd } from '../helpers/check.js';
 import { naiveReduce } from '../helpers/naive.js';
 
 const reduce = suite('reductions');
@@ -39,10 +39,12 @@ reduce('gradcheck and gradgradcheck of sum, mean, max, min over several axes', (
       const x = rnd([2, 3, 4], 22);
       checkGradGrad((t) => sum(t, dim, keepdim), [x], {}, `sum ${JSON.stringify(dim)}`);
       checkGradGrad((t) => mean(t, dim, keepdim), [x], {}, `mean ${JSON.stringify(dim)}`);
-      checkGrad((t) => max(t, dim, keepdim), [x], {}, `max ${JSON.stringify(dim)}`);
-      checkGrad((t) => min(t, dim, keepdim), [x], {}, `min ${JSON.stringify(dim)}`);
+      checkGradGrad((t) => max(t, dim, keepdim), [x], {}, `max ${JSON.stringify(dim)}`);
+      checkGradGrad((t) => min(t, dim, keepdim), [x], {}, `min ${JSON.stringify(dim)}`);
     }
   }
+  assert.equal(sum(rnd([2, 0, 3], 23), 1).shape, [2, 3]);
+  assert.equal(Array.from(sum(rnd([2, 0, 3], 23), 1).data), [0, 0, 0, 0, 0, 0], 'an empty sum is 0');
   checkGradGrad((t) => sum(t, 1), [rnd([2, 0, 3], 23)], {}, 'size-0 axis');
 });
 
@@ -59,6 +61,11 @@ reduce('variance with Bessel correction (and without), and its gradient', () => 
   allClose(variance(x, 1, { correction: 0 }), [1.25, 0]);
   allClose(variance(x), [(46 / 8 - (18 / 8) ** 2) * 8 / 7], { atol: 1e-14 });
   checkGradGrad((t) => variance(t, [0, 2], { keepdim: true }), [rnd([3, 2, 4], 24)]);
+  // size 0 in a kept axis: an empty result of the right shape, and an empty gradient
+  const empty = rnd([0, 3], 26);
+  assert.equal(variance(empty, 1).shape, [0]);
+  assert.equal(variance(empty, 1, { keepdim: true }).shape, [0, 1]);
+  checkGradGrad((t) => variance(t, 1), [empty], {}, 'var over [0,3] dim 1');
 });
 
 reduce('logsumexp is stable and its gradient is softmax', () => {
@@ -66,6 +73,13 @@ reduce('logsumexp is stable and its gradient is softmax', () => {
   allClose(logsumexp(x, 1), [1000 + Math.log(2), Math.log(1 + Math.exp(-1000))], { atol: 1e-12 });
   allClose(logsumexp(tensor([[-Infinity, -Infinity]], { dtype: 'float64' }), 1), [-Infinity]);
   checkGradGrad((t) => logsumexp(t, [1, 2]), [rnd([2, 3, 4], 25, { scale: 5 })]);
+  // size 0: the sum of no exponentials is 0, so logsumexp over an empty axis is −∞ (as PyTorch)
+  const empty = rnd([2, 0], 27);
+  const l = logsumexp(empty, 1);
+  assert.equal(l.shape, [2]);
+  assert.equal(Array.from(l.data), [-Infinity, -Infinity]);
+  assert.equal(logsumexp(rnd([0, 3], 28), 1).shape, [0]);
+  checkGradGrad((t) => logsumexp(t, 1), [rnd([0, 3], 28)], {}, 'logsumexp over [0,3] dim 1');
 });
 
 reduce('argmax: first maximum, along a dim or flattened', () => {

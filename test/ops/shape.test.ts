@@ -76,9 +76,16 @@ shape('gradcheck and gradgradcheck of every movement op (incl. size-1 and size-0
     ['concat', (t) => concat([t, slice(t, 0, 1)], 0)], ['stack', (t) => stack([t, t], 3)],
   ];
   for (const [name, fn] of cases) checkGradGrad(fn, [x], {}, name);
+  assert.equal(expand(rnd([1, 0, 2], 52), [3, 0, 2]).shape, [3, 0, 2]);
   checkGradGrad((t) => expand(t, [3, 0, 2]), [rnd([1, 0, 2], 52)], {}, 'expand with a size-0 dim');
   checkGradGrad((t) => permute(t, [1, 0]), [rnd([1, 5], 53)], {}, 'permute with a size-1 dim');
   checkGradGrad((p, q) => concat([p, q], 1), [rnd([2, 1], 54), rnd([2, 3], 55)], {}, 'concat two inputs');
+  const ones = rnd([2, 1, 3, 1], 57);
+  for (const dim of [undefined, 1, -1, [1, 3]]) {
+    checkGradGrad((t) => squeeze(t, dim), [ones], {}, `squeeze ${JSON.stringify(dim)}`);
+  }
+  assert.equal(squeeze(rnd([1, 0, 1], 58)).shape, [0]);
+  checkGradGrad((t) => squeeze(t), [rnd([1, 0, 1], 58)], {}, 'squeeze with a size-0 dim');
 });
 
 shape('to(dtype) converts and routes the gradient back', () => {
