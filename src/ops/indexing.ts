@@ -4,7 +4,7 @@
 
 import { record } from '../autograd/graph.js';
 import { ShapeError, fmt } from '../tensor/errors.js';
-import { normalizeDim, sizeOf } from '../tensor/shape.js';
+import { checkShape, normalizeDim, sameShape, sizeOf } from '../tensor/shape.js';
 import { type NestedArray, Tensor, checkSameDType } from '../tensor/tensor.js';
 import { mul } from './binary.js';
 import { reshape } from './shape.js';
@@ -19,6 +19,9 @@ export interface Index {
 
 /** Read and validate integer indices in [0, bound). */
 export function toIndex(op: string, index: IndexLike | NestedArray, bound: number): Index {
+  // normalizeDim lets dim 0 through on a 0-d tensor (for reductions); there is no size to
+  // check indices against then, and every index would silently read element 0.
+  if (!Number.isInteger(bound)) throw new ShapeError(`${op}: the indexed tensor is 0-d, so there is no dim to index; reshape it to [1] first`);
   let raw: ArrayLike<number>;
   let shape: number[];
   if (index instanceof Tensor) {
@@ -68,11 +71,24 @@ export function indexSelect(x: Tensor, dim: number, index: IndexLike): Tensor {
       out.data.set(x.data.subarray(from, from + inner), (o * n + j) * inner);
     }
   }
-  return record(out, 'indexSelect', [x], (g) => [indexAdd(x.shape, d, idx.values, g)]);
+  return record(out, 'indexSelect', [x], (g) => [indexAddChecked(x.shape, d, idx.values, g)]);
 }
 
 /** Zeros of `shape` with src's entries added at index[j] along `dim` (repeats accumulate). */
-export function indexAdd(shape: readonly number[], dim: number, index: Int32Array, src: Tensor): Tensor {
+export function indexAdd(shape: readonly number[], dim: number, index: IndexLike | NestedArray, src: Tensor): Tensor {
+  checkShape('indexAdd', shape);
+  if (!(src instanceof Tensor)) throw new TypeError(`indexAdd: src must be a Tensor, got ${typeof src}`);
+  const d = normalizeDim('indexAdd', dim, shape.length);
+  const idx = toIndex('indexAdd', index, shape[d]);
+  if (idx.shape.length !== 1) throw new ShapeError(`indexAdd: index must be 1-D, got shape ${fmt(idx.shape)}`);
+  const expected = shape.map((s, i) => (i === d ? idx.values.length : s));
+  if (!sameShape(src.shape, expected)) {
+    throw new ShapeError(`indexAdd: src has shape ${fmt(src.shape)}, expected ${fmt(expected)} (shape ${fmt(shape)} with dim ${d} of size ${idx.values.length}, the index length)`);
+  }
+  return indexAddChecked(shape, d, idx.values, src);
+}
+
+function indexAddChecked(shape: readonly number[], dim: number, index: Int32Array, src: Tensor): Tensor {
   const { outer, size, inner } = around(shape, dim);
   const n = index.length;
   const out = empty(shape, src.dtype);
@@ -97,16 +113,54 @@ export function indexAdd(shape: readonly number[], dim: number, index: Int32Arra
 export function gather(x: Tensor, dim: number, index: IndexLike | NestedArray): Tensor {
   const d = normalizeDim('gather', dim, x.ndim);
   const idx = toIndex('gather', index, x.shape[d]);
-  if (idx.shape.length !== x.ndim || idx.shape.some((s, i) => i !== d && s > x.shape[i])) {
-    throw new ShapeError(`gather: index shape ${fmt(idx.shape)} does not fit input ${fmt(x.shape)} along dim ${d} (same rank, sizes at most the input's)`);
-  }
+  checkGatherShape('gather', idx.shape, x.shape, d);
   const out = empty(idx.shape, x.dtype);
   forEachGatherPair(x.shape, idx, d, (o, i) => (out.data[o] = x.data[i]));
-  return record(out, 'gather', [x], (g) => [scatterAdd(x.shape, d, idx, g)]);
+  return record(out, 'gather', [x], (g) => [scatterAddChecked(x.shape, d, idx, g)]);
 }
 
-/** Zeros of `shape` with src[...] added at the gathered positions: gather's adjoint. */
-export function scatterAdd(shape: readonly number[], dim: number, idx: Index, src: Tensor): Tensor {
+/** torch.gather's rule: the index has the input's rank and, except along dim, no larger sizes. */
+function checkGatherShape(op: string, indexShape: readonly number[], shape: readonly number[], dim: number): void {
+  if (indexShape.length !== shape.length || indexShape.some((s, i) => i !== dim && s > shape[i])) {
+    const what = op === 'gather' ? 'input' : 'target shape';
+    throw new ShapeError(`${op}: index shape ${fmt(indexShape)} does not fit ${what} ${fmt(shape)} along dim ${dim} (same rank, sizes at most the ${what}'s)`);
+  }
+}
+
+function isIndex(x: unknown): x is Index {
+  return typeof x === 'object' && x !== null && !(x instanceof Tensor) && !Array.isArray(x) && !(x instanceof Int32Array) && 'values' in x && 'shape' in x;
+}
+
+/** Validate an already-built Index: its shape holds its values, each in [0, bound). */
+function checkIndex(op: string, idx: Index, bound: number): Index {
+  if (!(idx.values instanceof Int32Array) || !Array.isArray(idx.shape)) {
+    throw new TypeError(`${op}: an index object needs values: Int32Array and shape: number[]`);
+  }
+  checkShape(op, idx.shape);
+  if (sizeOf(idx.shape) !== idx.values.length) {
+    throw new ShapeError(`${op}: index shape ${fmt(idx.shape)} holds ${sizeOf(idx.shape)} values, but ${idx.values.length} were given`);
+  }
+  return toIndex(op, new Tensor(Float64Array.from(idx.values), idx.shape), bound);
+}
+
+/**
+ * Zeros of `shape` with src[...] added at the gathered positions: gather's adjoint. The index
+ * follows gather's rules (same rank as `shape`, sizes at most its sizes except along dim) and
+ * src has the index's shape.
+ */
+export function scatterAdd(shape: readonly number[], dim: number, index: IndexLike | NestedArray | Index, src: Tensor): Tensor {
+  checkShape('scatterAdd', shape);
+  if (!(src instanceof Tensor)) throw new TypeError(`scatterAdd: src must be a Tensor, got ${typeof src}`);
+  const d = normalizeDim('scatterAdd', dim, shape.length);
+  const idx = isIndex(index) ? checkIndex('scatterAdd', index, shape[d]) : toIndex('scatterAdd', index, shape[d]);
+  checkGatherShape('scatterAdd', idx.shape, shape, d);
+  if (!sameShape(src.shape, idx.shape)) {
+    throw new ShapeError(`scatterAdd: src has shape ${fmt(src.shape)} but the index has shape ${fmt(idx.shape)}; they must match`);
+  }
+  return scatterAddChecked(shape, d, idx, src);
+}
+
+function scatterAddChecked(shape: readonly number[], dim: number, idx: Index, src: Tensor): Tensor {
   const out = empty(shape, src.dtype);
   forEachGatherPair(shape, idx, dim, (o, i) => (out.data[i] += src.data[o]));
   return record(out, 'scatterAdd', [src], (g) => [gather(g, dim, idx.values.length === 0 ? new Tensor(new Float64Array(0), idx.shape) : indexTensor(idx))]);

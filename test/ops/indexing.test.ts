@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { gather, indexSelect, embedding, tensor, ShapeError } from '../../src/index.js';
+import { gather, indexSelect, indexAdd, scatterAdd, embedding, tensor, ShapeError } from '../../src/index.js';
 import { checkGradGrad, rnd } from '../helpers/check.js';
 
 const indexing = suite('indexing ops');
@@ -57,6 +57,25 @@ indexing('bad indices: out of range, fractional, wrong rank', () => {
   assert.throws(() => gather(x, 1, [0, 1]), (e: Error) => e instanceof ShapeError && /index shape \[2\] does not fit input \[2,2\]/.test(e.message));
   assert.throws(() => embedding([5], rnd([4, 3], 1)), /embedding: index 5/);
   assert.throws(() => embedding([1], rnd([4], 1)), /weight must be \[numEmbeddings, embeddingDim\]/);
+  assert.throws(() => indexSelect(tensor(5), 0, [3]), (e: Error) => e instanceof ShapeError && /indexSelect: the indexed tensor is 0-d/.test(e.message));
+  assert.throws(() => gather(tensor(5), 0, tensor(3)), /gather: the indexed tensor is 0-d/);
+});
+
+indexing('indexAdd and scatterAdd (exported) validate indices and shapes before any work', () => {
+  const src = tensor([[1, 2], [3, 4]]);
+  // valid calls: the adjoints of indexSelect and gather
+  assert.equal(indexAdd([3, 2], 0, [2, 2], src).toArray(), [[0, 0], [0, 0], [4, 6]]);
+  assert.equal(scatterAdd([2, 3], 1, [[0, 0], [2, 1]], src).toArray(), [[3, 0, 0], [0, 4, 3]]);
+  assert.throws(() => indexAdd([3, 2], 0, [3, 0], src), (e: Error) => e instanceof RangeError && /indexAdd: index 3 at position 0 is out of range for a dimension of size 3/.test(e.message));
+  assert.throws(() => indexAdd([3, 2], 0, [0, 1, 2], src), (e: Error) => e instanceof ShapeError && /indexAdd: src has shape \[2,2\], expected \[3,2\]/.test(e.message));
+  assert.throws(() => indexAdd([3, 2], 0, [[0], [1]], src), /indexAdd: index must be 1-D, got shape \[2,1\]/);
+  assert.throws(() => indexAdd([3, 2], 2, [0, 1], src), /indexAdd: dim 2 is out of range/);
+  assert.throws(() => indexAdd([3, -2], 0, [0, 1], src), /indexAdd: sizes must be non-negative integers/);
+  assert.throws(() => scatterAdd([2, 3], 1, [[0, 3], [2, 1]], src), /scatterAdd: index 3 at position 1 is out of range for a dimension of size 3/);
+  assert.throws(() => scatterAdd([2, 3], 1, [0, 1], src), (e: Error) => e instanceof ShapeError && /scatterAdd: index shape \[2\] does not fit target shape \[2,3\]/.test(e.message));
+  assert.throws(() => scatterAdd([2, 3], 1, [[0], [1]], src), /scatterAdd: src has shape \[2,2\] but the index has shape \[2,1\]/);
+  assert.throws(() => scatterAdd([2, 3], 1, { values: new Int32Array([0, 1, 2]), shape: [2, 2] }, src), /scatterAdd: index shape \[2,2\] holds 4 values, but 3 were given/);
+  assert.throws(() => indexAdd([3, 2], 0, [0, 1], [[1, 2], [3, 4]] as never), /indexAdd: src must be a Tensor/);
 });
 
 indexing.run();
