@@ -1,7 +1,7 @@
 // Losses, as compositions: cross-entropy over class logits and mean squared error.
 
 import { ShapeError, fmt } from '../tensor/errors.js';
-import { sameShape } from '../tensor/shape.js';
+import { sameShape, sizeOf } from '../tensor/shape.js';
 import { type NestedArray, Tensor, checkSameDType } from '../tensor/tensor.js';
 import { mul, sub } from './binary.js';
 import { logSoftmax } from './activation.js';
@@ -53,15 +53,27 @@ export function crossEntropy(logits: Tensor, target: IndexLike | NestedArray, op
   return reduction === 'sum' ? total : mul(total, 1 / t.count);
 }
 
+/** The values and shape of a target given as a Tensor, an Int32Array, a (nested) array or a number. */
+function targetValues(target: IndexLike | NestedArray): { values: ArrayLike<number>; shape: number[] } {
+  if (target instanceof Tensor) return { values: target.data, shape: [...target.shape] };
+  if (target instanceof Int32Array) return { values: target, shape: [target.length] };
+  if (typeof target === 'number') return { values: [target], shape: [] };
+  if (!Array.isArray(target)) throw new TypeError(`crossEntropy: target must be a Tensor, an Int32Array, a number array or a number, got ${typeof target}`);
+  const shape: number[] = [];
+  for (let level: unknown = target; Array.isArray(level); level = level[0]) shape.push(level.length);
+  const values = (target as NestedArray[]).flat(Infinity as 1) as number[];
+  if (sizeOf(shape) !== values.length) throw new ShapeError('crossEntropy: the nested target array is ragged');
+  return { values, shape };
+}
+
 /** Validate the targets; ignored ones are replaced by class 0 and masked out by `counted`. */
 function readTargets(target: IndexLike | NestedArray, rowsShape: number[], classes: number, ignoreIndex: number, like: Tensor) {
-  const values: ArrayLike<number> = target instanceof Tensor ? target.data
-    : target instanceof Int32Array ? target
-    : (Array.isArray(target) ? (target as NestedArray[]).flat(Infinity as 1) as number[] : [target as number]);
-  const shape = target instanceof Tensor ? [...target.shape] : null;
-  const rows = rowsShape.reduce((a, b) => a * b, 1);
-  if ((shape !== null && !sameShape(shape, rowsShape)) || values.length !== rows) {
-    throw new ShapeError(`crossEntropy: target shape ${shape ? fmt(shape) : `[${values.length}]`} does not match the logits' batch shape ${fmt(rowsShape)}`);
+  const { values, shape } = targetValues(target);
+  const rows = sizeOf(rowsShape);
+  // The shape must match, not only the count: a [N, 1] target for [N, C] logits is a mistake
+  // (PyTorch refuses it), not N targets.
+  if (!sameShape(shape, rowsShape)) {
+    throw new ShapeError(`crossEntropy: target shape ${fmt(shape)} does not match the logits' batch shape ${fmt(rowsShape)}`);
   }
   const safe = new Int32Array(rows);
   const counted = empty([rows], like.dtype);
@@ -82,6 +94,10 @@ function readTargets(target: IndexLike | NestedArray, rowsShape: number[], class
 
 /** Mean squared error, as torch.nn.functional.mse_loss (shapes must match exactly). */
 export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
+    const got = typeof reduction === 'object' ? JSON.stringify(reduction) : `'${String(reduction)}'`;
+    throw new RangeError(`mseLoss: reduction must be 'mean', 'sum' or 'none', got ${got}`);
+  }
   checkSameDType('mseLoss', input, target);
   if (!sameShape(input.shape, target.shape)) {
     throw new ShapeError(`mseLoss: input ${fmt(input.shape)} and target ${fmt(target.shape)} must have the same shape`);

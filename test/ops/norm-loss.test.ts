@@ -102,6 +102,11 @@ nl('crossEntropy bad input', () => {
   assert.throws(() => crossEntropy(logits, [0, 2]), /crossEntropy: target 2 at position 1 is not a class index in \[0, 2\)/);
   assert.throws(() => crossEntropy(logits, [0]), (e: Error) => e instanceof ShapeError && /does not match the logits' batch shape \[2\]/.test(e.message));
   assert.throws(() => crossEntropy(logits, [0, 1], { labelSmoothing: 2 }), /labelSmoothing/);
+  // the count matches (2) but the shape does not
+  assert.throws(() => crossEntropy(logits, [[0], [1]]), (e: Error) => e instanceof ShapeError && /crossEntropy: target shape \[2,1\] does not match the logits' batch shape \[2\]/.test(e.message));
+  assert.throws(() => crossEntropy(rnd([2, 3, 4], 1), [0, 1, 2, 0, 1, 2, 0, 1]), /target shape \[8\] does not match the logits' batch shape \[2,4\]/);
+  assert.throws(() => crossEntropy(logits, [[0, 1], [1]]), /ragged/);
+  assert.is(crossEntropy(tensor([1, 2, 3]), 2).shape.length, 0, '[C] logits take a single class index');
 });
 
 nl('mseLoss: value, reductions, gradient, shape check', () => {
@@ -112,6 +117,8 @@ nl('mseLoss: value, reductions, gradient, shape check', () => {
   allClose(mseLoss(a, b, 'none'), [0, 4, 9]);
   checkGradGrad((x, y) => mseLoss(x, y), [rnd([2, 3], 87), rnd([2, 3], 88)]);
   assert.throws(() => mseLoss(a, tensor([1, 2], { dtype: 'float64' })), /mseLoss: input \[3\] and target \[2\] must have the same shape/);
+  assert.throws(() => mseLoss(a, b, 'avg' as never), (e: Error) => e instanceof RangeError && /mseLoss: reduction must be 'mean', 'sum' or 'none', got 'avg'/.test(e.message));
+  assert.throws(() => mseLoss(a, b, { reduction: 'sum' } as never), /mseLoss: reduction must be .* got \{"reduction":"sum"\}/);
 });
 
 nl.run();
