@@ -197,7 +197,11 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 // ---- flip: reverse along axes; flipping twice is the identity, so the VJP is a flip ---------
 
 export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
-  const axes = (typeof dims === 'number' ? [dims] : [...dims]).map((d) => normalizeDim('flip', d, x.ndim));
+  const list = typeof dims === 'number' ? [dims] : [...dims];
+  const axes = list.map((d) => normalizeDim('flip', d, x.ndim));
+  // Flipping an axis twice would be the identity; a repeat is almost surely a mistake (PyTorch raises).
+  const repeated = axes.find((a, i) => axes.indexOf(a) !== i);
+  if (repeated !== undefined) throw new RangeError(`flip: dim ${repeated} appears more than once in ${fmt(list)} for a tensor of shape ${fmt(x.shape)}`);
   const strides = stridesOf(x.shape);
   let offset = 0;
   const viewStrides = strides.map((s, i) => {

@@ -117,6 +117,8 @@ shape('bad input: reshape size mismatch, bad permutation, bad expand, mismatched
   assert.throws(() => slice(x, 3), /slice: dim 3 is out of range/);
   assert.throws(() => split(x, [1, 2], 0), /summing to dim 0 of size 2/);
   assert.throws(() => transpose(x, 0, 5), /transpose: dim 5 is out of range/);
+  assert.throws(() => flip(x, [0, 0]), (e: Error) => e instanceof RangeError && /flip: dim 0 appears more than once in \[0,0\] for a tensor of shape \[2,3,4\]/.test(e.message));
+  assert.throws(() => flip(x, [2, -1]), /flip: dim 2 appears more than once in \[2,-1\]/);
 });
 
 shape.run();
