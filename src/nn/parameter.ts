@@ -53,9 +53,10 @@ export function checkHints(hints: OptimHints): void {
  */
 export function replaceStorage(t: Tensor, data: Storage): void {
   if (!t.isLeaf) throw new TypeError(`replaceStorage: only a leaf tensor can take new storage; this one was produced by ${t.gradFn!.name}`);
+  const dtype = dtypeOf(data, 'replaceStorage');
   if (data.length !== t.numel) throw new RangeError(`replaceStorage: new storage has ${data.length} elements, the tensor has ${t.numel}`);
   // `data` and `dtype` are readonly for users of Tensor; this is the one sanctioned writer.
   const writable = t as unknown as { data: Storage; dtype: string };
   writable.data = data;
-  writable.dtype = dtypeOf(data);
+  writable.dtype = dtype;
 }

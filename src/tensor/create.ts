@@ -1,6 +1,6 @@
 // Creation functions: from user data, constant fills, ranges, and seeded random draws.
 
-import { type DType, type Storage, DEFAULT_DTYPE, allocate, dtypeOf, isDType } from './dtype.js';
+import { type DType, type Storage, DEFAULT_DTYPE, allocate, describe, dtypeOf, isDType } from './dtype.js';
 import { DTypeError, ShapeError, fmt } from './errors.js';
 import { type Generator, defaultGenerator } from './random.js';
 import { checkShape, sizeOf } from './shape.js';
@@ -64,7 +64,9 @@ export function tensor(
 
 function inferShape(data: NestedArray): number[] {
   if (typeof data === 'number') return [];
-  if (!Array.isArray(data)) throw new TypeError(`tensor: expected a number, nested arrays of numbers or a typed array, got ${typeof data}`);
+  if (!Array.isArray(data)) {
+    throw new TypeError(`tensor: expected a number, nested arrays of numbers, a Float32Array or a Float64Array, got ${describe(data)}${ArrayBuffer.isView(data) ? '; convert it first, e.g. Float32Array.from(values)' : ''}`);
+  }
   const shape = [data.length];
   if (data.length > 0 && Array.isArray(data[0])) shape.push(...inferShape(data[0]));
   const check = (x: NestedArray, depth: number, path: string): void => {
@@ -135,6 +137,8 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
 /** `steps` evenly spaced values from start to end inclusive, as torch.linspace. */
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
+  // (end − start)/(steps − 1) with a NaN or ±∞ endpoint fills the tensor with NaN
+  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new RangeError(`linspace: start and end must be finite numbers, got ${start} and ${end}`);
   const storage = allocate(dtypeFrom('linspace', opts), steps);
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Fill from both ends (as PyTorch does) so that the last value is exactly `end`.

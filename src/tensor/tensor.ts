@@ -41,13 +41,14 @@ export class Tensor {
 
   /** Wrap existing storage (not copied). Use `tensor()` to build one from user data. */
   constructor(data: Storage, shape: Shape) {
+    const dtype = dtypeOf(data, 'Tensor');
     const n = sizeOf(shape);
     if (data.length !== n) {
       throw new RangeError(`Tensor: storage has ${data.length} elements but shape ${fmt(shape)} needs ${n}`);
     }
     this.data = data;
     this.shape = Object.freeze([...shape]);
-    this.dtype = dtypeOf(data);
+    this.dtype = dtype;
   }
 
   get ndim(): number {

@@ -46,12 +46,22 @@ create('fills, ranges and eye', () => {
   assert.equal(zeros([0, 3]).shape, [0, 3]);
 });
 
+create('storage must be Float32Array or Float64Array: an Int32Array is not silently labelled float32', () => {
+  const notFloat = (e: Error): boolean => e instanceof TypeError && /Tensor: storage must be a Float32Array or a Float64Array, got Int32Array/.test(e.message);
+  assert.throws(() => new Tensor(new Int32Array([1, 2]) as never, [2]), notFloat);
+  assert.throws(() => new Tensor([1, 2] as never, [2]), /Tensor: storage must be .* got Array/);
+  assert.throws(() => tensor(new Int32Array([1, 2]) as never), (e: Error) => e instanceof TypeError && /tensor: expected .* a Float32Array or a Float64Array, got Int32Array; convert it first/.test(e.message));
+  assert.is(new Tensor(new Float64Array(2), [2]).dtype, 'float64');
+});
+
 create('bad sizes: negative or fractional dims, zero step, unknown dtype', () => {
   assert.throws(() => zeros([2, -1]), (e: Error) => e instanceof ShapeError && /zeros/.test(e.message) && /\[2,-1\]/.test(e.message));
   assert.throws(() => ones([1.5]), (e: Error) => e instanceof ShapeError && /non-negative integers/.test(e.message));
   assert.throws(() => arange(0, 1, 0), /step must be non-zero/);
   assert.throws(() => arange(0, 5, -1), /moves away/);
   assert.throws(() => linspace(0, 1, -2), /steps/);
+  assert.throws(() => linspace(NaN, 1, 3), (e: Error) => e instanceof RangeError && /linspace: start and end must be finite numbers, got NaN and 1/.test(e.message));
+  assert.throws(() => linspace(0, Infinity, 3), /linspace: start and end must be finite numbers, got 0 and Infinity/);
   assert.throws(() => zeros([2], { dtype: 'int32' as never }), (e: Error) => e instanceof DTypeError);
   assert.throws(() => randint(3, 3, [2]), /low < high/);
 });
