@@ -21,8 +21,8 @@ type RowKernel = (O: Storage, o: number, A: Storage, a: number, sa: number, B: S
 /** Lift numbers to 0-d tensors and check dtypes: the two operands of a binary op. */
 function operands(op: string, x: Operand, y: Operand): [Tensor, Tensor] {
   const like = pickTensor(op, x, y);
-  const a = lift(x, like);
-  const b = lift(y, like);
+  const a = lift(op, x, like);
+  const b = lift(op, y, like);
   checkSameDType(op, a, b);
   return [a, b];
 }

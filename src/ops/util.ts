@@ -1,6 +1,6 @@
 // Small helpers shared by the op files: allocating results and lifting numbers to tensors.
 
-import { type DType, type Storage, allocate } from '../tensor/dtype.js';
+import { type DType, type Storage, allocate, describe } from '../tensor/dtype.js';
 import { type Shape, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -15,9 +15,9 @@ export function wrap(data: Storage, shape: Shape): Tensor {
 }
 
 /** A number becomes a 0-d tensor of `like`'s dtype (never requiring grad). */
-export function lift(x: Tensor | number, like: Tensor): Tensor {
+export function lift(op: string, x: Tensor | number, like: Tensor): Tensor {
   if (x instanceof Tensor) return x;
-  if (typeof x !== 'number') throw new TypeError(`expected a Tensor or a number, got ${typeof x}`);
+  if (typeof x !== 'number') throw new TypeError(`${op}: each operand must be a Tensor or a number, got ${describe(x)}`);
   const data = allocate(like.dtype, 1);
   data[0] = x;
   return new Tensor(data, []);
@@ -27,5 +27,5 @@ export function lift(x: Tensor | number, like: Tensor): Tensor {
 export function pickTensor(op: string, a: Tensor | number, b: Tensor | number): Tensor {
   if (a instanceof Tensor) return a;
   if (b instanceof Tensor) return b;
-  throw new TypeError(`${op}: at least one operand must be a Tensor, got two numbers`);
+  throw new TypeError(`${op}: at least one operand must be a Tensor, got ${describe(a)} and ${describe(b)}`);
 }

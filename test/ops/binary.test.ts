@@ -130,6 +130,10 @@ binary('bad input: shape mismatch and mixed dtypes, before any work', () => {
   assert.throws(() => add(tensor([[1, 2, 3]]), tensor([[1, 2]])), (e: Error) => e instanceof ShapeError && /add: shapes \[1,3\] and \[1,2\] cannot be broadcast/.test(e.message));
   assert.throws(() => mul(tensor([1]), tensor([1], { dtype: 'float64' })), (e: Error) => e instanceof DTypeError && /mul: dtypes differ: float32 \[1\] and float64 \[1\]/.test(e.message));
   assert.throws(() => where(tensor([1, 0, 1]), tensor([1, 2]), 0), /where: shapes/);
+  // a non-number operand is named with the op
+  assert.throws(() => add(tensor([1]), '2' as never), (e: Error) => e instanceof TypeError && /^add: each operand must be a Tensor or a number, got string$/.test(e.message));
+  assert.throws(() => mul([1, 2] as never, tensor([1])), /mul: each operand must be a Tensor or a number, got Array/);
+  assert.throws(() => sub('1' as never, 2), /sub: at least one operand must be a Tensor, got string and number/);
 });
 
 binary.run();
