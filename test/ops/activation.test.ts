@@ -56,6 +56,11 @@ act('gradcheck and gradgradcheck of every activation', () => {
     ['softmax', (t) => softmax(t, 1)], ['softmax dim 0', (t) => softmax(t, 0)], ['logSoftmax', (t) => logSoftmax(t, -1)], ['glu', (t) => glu(t, 0)],
   ];
   for (const [name, fn] of cases) checkGradGrad(fn, [name === 'glu' ? rnd([4, 5], 72) : x], {}, name);
+  // a size-1 softmax axis gives 1 (gradient 0); a size-1 batch axis is an ordinary row
+  for (const [shape, dim] of [[[3, 1], 1], [[1, 4], 1], [[1, 4], 0]] as [number[], number][]) {
+    checkGradGrad((t) => softmax(t, dim), [rnd(shape, 77)], {}, `softmax ${JSON.stringify(shape)} dim ${dim}`);
+    checkGradGrad((t) => logSoftmax(t, dim), [rnd(shape, 77)], {}, `logSoftmax ${JSON.stringify(shape)} dim ${dim}`);
+  }
   assert.equal(softmax(rnd([2, 0], 73), 1).shape, [2, 0]);
   checkGrad((t) => softmax(t, 1), [rnd([2, 0], 73)], {}, 'softmax with a size-0 dim');
 });

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { add, sub, mul, div, pow, maximum, minimum, where, eq, ne, lt, le, gt, ge, neg, grad, tensor, ShapeError, DTypeError } from '../../src/index.js';
+import { add, sub, mul, div, pow, square, maximum, minimum, where, eq, ne, lt, le, gt, ge, neg, grad, tensor, ShapeError, DTypeError } from '../../src/index.js';
 import { allClose } from '../helpers/close.js';
 import { checkGradGrad, rnd, type RandomInput } from '../helpers/check.js';
 import { naiveBinary } from '../helpers/naive.js';
@@ -61,6 +61,15 @@ binary('neg: forward, gradcheck and gradgradcheck (shapes incl. scalar, size 1 a
     assert.equal(y.shape, shape);
     allClose(y, Array.from(x.data, (v) => -v), { atol: 0 }, `neg ${JSON.stringify(shape)}`);
     checkGradGrad(neg, [x], {}, `neg ${JSON.stringify(shape)}`);
+  }
+});
+
+binary('square: x·x, gradcheck and gradgradcheck (shapes incl. scalar, size 1 and size 0)', () => {
+  for (const shape of [[3, 4], [], [1], [0, 3]]) {
+    const x = rnd(shape, 13);
+    assert.equal(square(x).shape, shape);
+    allClose(square(x), Array.from(x.data, (v) => v * v), { atol: 0 }, `square ${JSON.stringify(shape)}`);
+    checkGradGrad(square, [x], {}, `square ${JSON.stringify(shape)}`);
   }
 });
 

@@ -28,6 +28,19 @@ cx('gradcheck and gradgradcheck of every complex op, with broadcasting', () => {
   checkGradGrad(cabs, [z], {}, 'cabs');
   checkGradGrad(cexp, [z], {}, 'cexp');
   checkGradGrad((r, i) => complex(r, i), [rnd([4], 3), rnd([4], 4)], {}, 'complex');
+  checkGradGrad(real, [z], {}, 'real');
+  checkGradGrad(imag, [z], {}, 'imag');
+  // size 0: an empty batch of complex numbers, alone and broadcast against a [3, 1, 2] operand
+  const none = rnd([0, 2], 5);
+  const col = rnd([3, 1, 2], 6, { awayFromZero: 0.2 });
+  for (const [name, op, out] of [['cmul', cmul, [3, 0, 2]], ['cdiv', cdiv, [3, 0, 2]]] as const) {
+    assert.equal(op(none, col).shape, out, `${name} size 0`);
+    checkGradGrad(op, [none, col], {}, `${name} size 0`);
+  }
+  for (const [name, op, out] of [['conj', conj, [0, 2]], ['cabs', cabs, [0]], ['cexp', cexp, [0, 2]], ['real', real, [0]], ['imag', imag, [0]]] as const) {
+    assert.equal(op(none).shape, out, `${name} size 0`);
+    checkGradGrad(op, [none], {}, `${name} size 0`);
+  }
 });
 
 cx('cabs at z = 0: value 0, gradient 0 (PyTorch: abs of complex 0 backpropagates 0), finite second derivative', () => {

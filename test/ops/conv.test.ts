@@ -99,6 +99,8 @@ conv('gradcheck (channels, broadcast batch, bidirectional) and gradgradcheck', (
   checkGrad((u, k) => fftConv(u, k), [rnd([1, 2, 16], 15), rnd([2, 2, 5], 16)], {}, 'even L = 16, C = 2, Lk = 5');
   checkGrad((u, k) => fftConv(u, k, { bidirectional: true }), [rnd([2, 2, 6], 9), rnd([2, 2, 6], 10)], {}, 'bidirectional');
   checkGrad((u, k) => fftConv(u, k, { bidirectional: true }), [rnd([1, 1, 5], 11), rnd([4, 1, 3], 12)], {}, 'bidirectional C = 2, Lk < L');
+  assert.equal(fftConv(rnd([0, 3, 7], 13), rnd([3, 7], 14)).shape, [0, 3, 7], 'an empty batch');
+  checkGradGrad((u, k) => fftConv(u, k), [rnd([0, 3, 7], 13), rnd([3, 7], 14)], {}, 'an empty batch');
 });
 
 conv('forward + backward: 6 batches of FFTs (spectra of u and k kept, rfft of ȳ shared), gradients unchanged', () => {

@@ -96,6 +96,19 @@ f('gradcheck and gradgradcheck of every transform at even, odd and prime n, with
     checkGrad((X) => fft.irfft(X, 2 * n), [rnd([3, 2], n)], {}, `irfft zero-padded bins n=${n}`);
     checkGrad((X) => fft.irfft(X, 4), [rnd([n, 2], n)], {}, `irfft truncated bins n=${n}`);
   }
+  // a batch of one and length 1
+  checkGradGrad((x) => fft.fft(x), [rnd([1, 4, 2], 2)], {}, 'fft of a batch of one');
+  checkGradGrad((x) => fft.rfft(x), [rnd([1, 1], 2)], {}, 'rfft n = 1');
+  checkGradGrad((X) => fft.irfft(X, 1), [rnd([1, 1, 2], 2)], {}, 'irfft n = 1');
+  // an empty batch: empty results of the right shape, empty gradients
+  const cases: [string, (t: Tensor) => Tensor, number[], number[]][] = [
+    ['fft', (x) => fft.fft(x), [0, 4, 2], [0, 4, 2]], ['ifft', (x) => fft.ifft(x), [0, 5, 2], [0, 5, 2]],
+    ['rfft', (x) => fft.rfft(x), [0, 4], [0, 3, 2]], ['irfft', (X) => fft.irfft(X, 4), [0, 3, 2], [0, 4]],
+  ];
+  for (const [name, op, shape, out] of cases) {
+    assert.equal(op(rnd(shape, 1)).shape, out, `${name} of an empty batch`);
+    checkGradGrad(op, [rnd(shape, 1)], {}, `${name} of an empty batch`);
+  }
 });
 
 f('adjoint identities (SPEC 1.8 item 6): <rfft x, G> = <x, rfft_vjp G> and <irfft X, g> = <X, irfft_vjp g>, even and odd n', () => {

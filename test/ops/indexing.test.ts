@@ -32,6 +32,15 @@ indexing('embedding looks up rows and honours paddingIdx in the gradient', () =>
   assert.equal(Array.from(w2.grad!.data), [0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
 });
 
+indexing('indexAdd and scatterAdd: gradcheck and gradgradcheck (repeats accumulate; size 0)', () => {
+  checkGradGrad((s) => indexAdd([3, 2], 0, [2, 0, 2], s), [rnd([3, 2], 69)], {}, 'indexAdd');
+  checkGradGrad((s) => indexAdd([3, 0], 0, [1], s), [rnd([1, 0], 70)], {}, 'indexAdd size 0');
+  const idx = [[0, 2, 2], [1, 1, 0]];
+  checkGradGrad((s) => scatterAdd([2, 3], 1, idx, s), [rnd([2, 3], 71)], {}, 'scatterAdd');
+  assert.equal(scatterAdd([2, 3], 1, tensor(new Float64Array(0), { shape: [2, 0] }), rnd([2, 0], 72)).shape, [2, 3]);
+  checkGradGrad((s) => scatterAdd([2, 3], 1, tensor(new Float64Array(0), { shape: [2, 0] }), s), [rnd([2, 0], 72)], {}, 'scatterAdd size 0');
+});
+
 indexing('size 0: empty indices and empty inputs give empty outputs of the right shape', () => {
   const x = rnd([2, 3], 65);
   const sel = indexSelect(x, 1, []);

@@ -76,6 +76,8 @@ nl('crossEntropy: reductions, ignoreIndex, label smoothing, class dim 1 for >2-D
   allClose(crossEntropy(x, t), crossEntropy(flat, t.reshape(8)).data, { atol: 1e-15 });
   checkGradGrad((z) => crossEntropy(z, t, { labelSmoothing: 0.2 }), [x]);
   checkGrad((z) => crossEntropy(z, [1, -100, 0], { reduction: 'none' }), [rnd([3, 4], 86)]);
+  checkGradGrad((z) => crossEntropy(z, [2]), [rnd([1, 4], 86)], {}, 'a batch of one');
+  checkGradGrad((z) => crossEntropy(z, [[1, 0, 1]]), [rnd([1, 2, 3], 86)], {}, '[1, C, 3] logits');
 });
 
 nl('crossEntropy and mseLoss with size 0: empty batch shapes, sum 0, mean NaN (as PyTorch)', () => {
@@ -116,6 +118,7 @@ nl('mseLoss: value, reductions, gradient, shape check', () => {
   allClose(mseLoss(a, b, 'sum'), [13]);
   allClose(mseLoss(a, b, 'none'), [0, 4, 9]);
   checkGradGrad((x, y) => mseLoss(x, y), [rnd([2, 3], 87), rnd([2, 3], 88)]);
+  checkGradGrad((x, y) => mseLoss(x, y, 'none'), [rnd([3, 1], 87), rnd([3, 1], 88)], {}, 'size-1 axis');
   assert.throws(() => mseLoss(a, tensor([1, 2], { dtype: 'float64' })), /mseLoss: input \[3\] and target \[2\] must have the same shape/);
   assert.throws(() => mseLoss(a, b, 'avg' as never), (e: Error) => e instanceof RangeError && /mseLoss: reduction must be 'mean', 'sum' or 'none', got 'avg'/.test(e.message));
   assert.throws(() => mseLoss(a, b, { reduction: 'sum' } as never), /mseLoss: reduction must be .* got \{"reduction":"sum"\}/);

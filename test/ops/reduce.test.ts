@@ -43,6 +43,14 @@ reduce('gradcheck and gradgradcheck of sum, mean, max, min over several axes', (
       checkGradGrad((t) => min(t, dim, keepdim), [x], {}, `min ${JSON.stringify(dim)}`);
     }
   }
+  // a size-1 axis, reduced or kept
+  for (const dim of [1, [0, 1], 2]) {
+    const x = rnd([2, 1, 3], 31);
+    for (const [name, op] of [['sum', sum], ['mean', mean], ['max', max], ['min', min]] as const) {
+      checkGradGrad((t) => op(t, dim), [x], {}, `${name} of [2,1,3] over ${JSON.stringify(dim)}`);
+    }
+    checkGradGrad((t) => logsumexp(t, dim), [x], {}, `logsumexp of [2,1,3] over ${JSON.stringify(dim)}`);
+  }
   assert.equal(sum(rnd([2, 0, 3], 23), 1).shape, [2, 3]);
   assert.equal(Array.from(sum(rnd([2, 0, 3], 23), 1).data), [0, 0, 0, 0, 0, 0], 'an empty sum is 0');
   checkGradGrad((t) => sum(t, 1), [rnd([2, 0, 3], 23)], {}, 'size-0 axis');
@@ -97,6 +105,9 @@ reduce('sumTo undoes broadcasting', () => {
   assert.equal(sumTo(g, [2, 1]).toArray(), [[6], [15]]);
   assert.equal(sumTo(g, []).toArray(), 21);
   assert.throws(() => sumTo(g, [4]), /was not broadcast from \[4\]/);
+  for (const shape of [[3], [2, 1], [], [1, 3]]) checkGradGrad((t) => sumTo(t, shape), [rnd([2, 3], 29)], {}, `sumTo ${JSON.stringify(shape)}`);
+  assert.equal(sumTo(rnd([2, 0, 3], 30), [1, 3]).shape, [1, 3]);
+  checkGradGrad((t) => sumTo(t, [1, 3]), [rnd([2, 0, 3], 30)], {}, 'sumTo from a size-0 dim');
 });
 
 reduce('bad axes: out of range and repeated', () => {

@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   reshape, flatten, squeeze, unsqueeze, permute, transpose, movedim, expand, slice, narrow, flip, concat, stack, split, pad,
-  clone, arange, tensor, ShapeError, DTypeError, type Tensor,
+  clone, embedSlice, arange, tensor, ShapeError, DTypeError, type Tensor,
 } from '../../src/index.js';
 import { checkGradGrad, rnd } from '../helpers/check.js';
 
@@ -79,6 +79,12 @@ shape('gradcheck and gradgradcheck of every movement op (incl. size-1 and size-0
   assert.equal(expand(rnd([1, 0, 2], 52), [3, 0, 2]).shape, [3, 0, 2]);
   checkGradGrad((t) => expand(t, [3, 0, 2]), [rnd([1, 0, 2], 52)], {}, 'expand with a size-0 dim');
   checkGradGrad((t) => permute(t, [1, 0]), [rnd([1, 5], 53)], {}, 'permute with a size-1 dim');
+  checkGradGrad((t) => movedim(t, 0, -1), [x], {}, 'movedim');
+  checkGradGrad((t) => movedim(t, 1, 0), [rnd([2, 0, 3], 59)], {}, 'movedim with a size-0 dim');
+  // embedSlice, slice's adjoint: a [2, 2, 4] placed at positions 0 and 2 of dim 1 of zeros [2, 4, 4]
+  assert.equal(embedSlice(rnd([2, 2, 4], 60), [2, 4, 4], 1, 0, 2).shape, [2, 4, 4]);
+  checkGradGrad((t) => embedSlice(t, [2, 4, 4], 1, 0, 2), [rnd([2, 2, 4], 60)], {}, 'embedSlice step 2');
+  checkGradGrad((t) => embedSlice(t, [0, 3], 1, 1, 1), [rnd([0, 2], 61)], {}, 'embedSlice with a size-0 dim');
   checkGradGrad((p, q) => concat([p, q], 1), [rnd([2, 1], 54), rnd([2, 3], 55)], {}, 'concat two inputs');
   const ones = rnd([2, 1, 3, 1], 57);
   for (const dim of [undefined, 1, -1, [1, 3]]) {

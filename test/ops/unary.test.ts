@@ -22,11 +22,11 @@ const cases: { name: string; op: (x: Tensor) => Tensor; f: (v: number) => number
 ];
 
 for (const { name, op, f, input } of cases) {
-  unary(`${name}: forward, gradcheck and gradgradcheck (shapes incl. scalar and size 0)`, () => {
+  unary(`${name}: forward, gradcheck and gradgradcheck (shapes incl. scalar, size 1 and size 0)`, () => {
     const x = rnd([3, 4], 11, { scale: 2, ...input });
     allClose(op(x), Array.from(x.data, f), { atol: 1e-15, rtol: 1e-14 }, name);
     allClose(op(x.to('float32')), Array.from(x.data, f), { atol: 1e-6, rtol: 1e-6 }, `${name} float32`);
-    for (const shape of [[3, 4], [], [0, 2]]) {
+    for (const shape of [[3, 4], [], [3, 1], [0, 2]]) {
       const t = rnd(shape, 12, { scale: 2, ...input });
       assert.equal(op(t).shape, shape, `${name} ${JSON.stringify(shape)} shape`);
       checkGradGrad(op, [t], {}, `${name} ${JSON.stringify(shape)}`);
