@@ -1,5 +1,7 @@
 // Activations, softmax, GLU and dropout: forward loops and VJPs side by side. The VJPs are
-// written with ops on the saved input or output, so they are differentiable themselves.
+// written with ops on the saved input or output, so they are differentiable themselves; the
+// fused ones (exact gelu, glu) use a raw loop first-order and their reference composition
+// under createGraph (recordFused, src/autograd/graph.ts).
 
 import { record, recordFused } from '../autograd/graph.js';
 import { allocate } from '../tensor/dtype.js';
@@ -143,7 +145,7 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
   return record(y, 'logSoftmax', [x], (g) => [sub(g, mul(exp(y), sum(g, d, true)))]);
 }
 
-// ---- glu: a ⊙ σ(b) with (a, b) the two halves along dim, as a composition ----------------------
+// ---- glu: a ⊙ σ(b) with (a, b) the two halves along dim, fused (reference: mul(a, sigmoid(b))) --
 
 export function glu(x: Tensor, dim = -1): Tensor {
   const d = normalizeDim('glu', dim, x.ndim);

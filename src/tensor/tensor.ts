@@ -2,9 +2,10 @@
 // (`requiresGrad`, `grad`, `gradFn`). Tensors are values: ops never write into their inputs and
 // always return a new tensor (a reshape may share its input's storage, as a PyTorch view does).
 //
-// The method forms (`x.add(y)`, `x.sum(1)`) are one-line delegations to the functions in
-// `src/ops/`. This is the one place where a lower layer imports a higher one; DESIGN.md records
-// the exception. Every delegation is resolved at call time, so the module cycle is harmless.
+// The method forms (`x.add(y)`, `x.sum(1)`) and `backward()` are one-line delegations to
+// `src/ops/` and `src/autograd/`. This is the one place where a lower layer imports higher ones,
+// an exception to DESIGN.md's layer rule that DESIGN.md itself does not list; it is kept because
+// every delegation is resolved at call time, so the module cycle is harmless.
 
 import { type DType, type Storage, dtypeOf } from './dtype.js';
 import { AutogradError, DTypeError, fmt } from './errors.js';
