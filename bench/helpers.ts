@@ -11,6 +11,8 @@ export interface Measured {
   name: string;
   /** Mean time per call in milliseconds. */
   ms: number;
+  /** Median time per call in milliseconds: steadier than the mean on a shared, noisy machine. */
+  median: number;
   /** Relative margin of error of the mean, in percent. */
   rme: number;
   samples: number;
@@ -22,11 +24,11 @@ export async function measure(tasks: Record<string, () => unknown>, timeMs = 500
   for (const [name, fn] of Object.entries(tasks)) bench.add(name, fn);
   await bench.run();
   return bench.tasks.map((t) => {
-    const r = t.result as unknown as { error?: unknown; latency?: { mean: number; rme: number; samplesCount?: number; samples?: number[] } };
+    const r = t.result as unknown as { error?: unknown; latency?: { mean: number; p50: number; rme: number; samplesCount?: number; samples?: number[] } };
     if (r.error !== undefined) throw r.error;
     if (r.latency === undefined) throw new Error(`benchmark task ${t.name} produced no measurements`);
     const lat = r.latency;
-    return { name: t.name, ms: lat.mean, rme: lat.rme, samples: lat.samplesCount ?? lat.samples?.length ?? 0 };
+    return { name: t.name, ms: lat.mean, median: lat.p50, rme: lat.rme, samples: lat.samplesCount ?? lat.samples?.length ?? 0 };
   });
 }
 
