@@ -52,7 +52,9 @@ select.run();
 const expected: Record<string, Partial<Record<keyof CheckCounts['checked'], number>>> = {
   matmul: { matmul: 1000 },
   fft: { fft: 1000, rfft: 500, irfft: 500 },
-  conv: { rfft: 1000, irfft: 1000 },
+  // The conv backward reuses the forward's spectra and transforms ȳ once, so it makes about
+  // half as many irfft calls as rfft calls (measured: 1368 rfft, 644 irfft).
+  conv: { rfft: 1000, irfft: 500 },
 };
 
 for (const file of ['matmul', 'fft', 'conv']) {
