@@ -127,7 +127,7 @@ async function train(parsed: TrainArgs, argv: readonly string[]): Promise<number
   const save = async (): Promise<void> => {
     const state = trainer.state();
     state.config = { ...state.config, textFile: args.textFile, vocab: task.text?.vocab.chars ?? null };
-    const { tensors, metadata } = packCheckpoint(state);
+    const { tensors, metadata } = packCheckpoint(state, trainer.model); // integer buffers as I64
     await writeSafetensorsFile(checkpointPath, tensors, metadata);
   };
   if (saved !== null) trainer.restore(saved);

@@ -1,6 +1,6 @@
 // The nn namespace: `import { nn } from 'longconv'`, then `new nn.Linear(4, 2)`.
 export { Parameter, type OptimHints } from './parameter.js';
-export { Module, type LayerOptions, type LoadResult } from './module.js';
+export { Module, type LayerOptions, type LoadResult, type BufferKind, type BufferOptions } from './module.js';
 export { ModuleList, Sequential, ParameterList } from './containers.js';
 export { Linear, Embedding } from './linear.js';
 export { LayerNorm, BatchNorm1d, type BatchNormOptions } from './norm.js';
@@ -10,7 +10,8 @@ export { MultiheadAttention, type MultiheadAttentionOptions } from './attention.
 export { scaledDotProductAttention, multiheadSelfAttention, attentionMask, type AttentionOptions } from './attention-functional.js';
 export { ResidualBlock, TransformerBlock, SequenceNorm, MLP, type BlockOptions, type NormKind, type SequenceLayer } from './blocks.js';
 export { expandPattern, LAYER_LETTERS, type LayerLetter } from './pattern.js';
-export { SGConv, type SGConvOptions, type Activation } from './sgconv.js';
+export { SGConv, type SGConvOptions } from './sgconv.js';
+export { type Activation } from './layer-utils.js';
 export { LongConv, LongConvKernel, type LongConvOptions, type LongConvKernelModuleOptions } from './longconv.js';
 export {
   sgconvKernel, sgconvScales, sgconvMultiplier, sgconvCosInit, sgconvDecayInit, parseSgconvMode,

@@ -25,6 +25,8 @@ export interface MixerOptions extends LayerOptions {
   bidirectional?: boolean;
   /** Dropout inside the mixer (after its activation; on attention weights). Default 0. */
   dropout?: number;
+  /** Tie the convolution layers' dropout across time (one mask per sequence, SPEC 2.7, 3.5). Default false. */
+  tieDropout?: boolean;
   /** SGConv sub-kernel length d. Default 32. */
   kernelDim?: number;
   /** S4 / S4D state size N. Default 64. */
@@ -41,9 +43,9 @@ export function makeMixer(letter: LayerLetter, o: MixerOptions): SequenceLayer {
       if (o.window === undefined) throw new RangeError('a W (sliding-window attention) layer needs a window: pass window (there is no default, SPEC 5.3)');
       return new MultiheadAttention(o.dModel, o.numHeads ?? 4, { ...base, window: o.window, dropout: o.dropout });
     case 'C':
-      return new SGConv({ ...base, dModel: o.dModel, lMax: o.lMax, kernelDim: Math.min(o.kernelDim ?? 32, o.lMax), bidirectional: o.bidirectional, postact: 'glu', dropout: o.dropout });
+      return new SGConv({ ...base, dModel: o.dModel, lMax: o.lMax, kernelDim: Math.min(o.kernelDim ?? 32, o.lMax), bidirectional: o.bidirectional, postact: 'glu', dropout: o.dropout, tieDropout: o.tieDropout });
     case 'L':
-      return new LongConv({ ...base, dModel: o.dModel, lMax: o.lMax, bidirectional: o.bidirectional, postact: 'glu', dropout: o.dropout });
+      return new LongConv({ ...base, dModel: o.dModel, lMax: o.lMax, bidirectional: o.bidirectional, postact: 'glu', dropout: o.dropout, tieDropout: o.tieDropout });
     case 'S':
       return new S4({ ...base, dModel: o.dModel, lMax: o.lMax, dState: o.dState ?? 64, bidirectional: o.bidirectional, postact: 'glu', dropout: o.dropout });
     case 'D':

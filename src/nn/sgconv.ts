@@ -43,7 +43,6 @@ import { type OptimHints, Parameter } from './parameter.js';
 import { type SgconvKernelResult, parseSgconvMode, sgconvCosInit, sgconvDecayInit, sgconvKernel, sgconvMultiplier, sgconvScales } from './sgconv/kernel.js';
 
 // The activation names of SGConvOptions, re-exported where the nn namespace has always found them.
-export type { Activation } from './layer-utils.js';
 
 // ---- the layer -----------------------------------------------------------------------------
 

@@ -17,6 +17,14 @@ models('a backbone builds one block per pattern letter, with the right mixer', (
   assert.ok(names.includes('layers.0.mixer.in_proj_weight') && names.includes('layers.2.mixer.kernel_list.0') && names.includes('layers.4.mixer.kernel.log_dt'), names.join(' '));
 });
 
+models('a backbone hands dropout and tieDropout to its convolution layers and blocks', () => {
+  const b = new nn.Backbone({ pattern: 'CL', dModel: 8, lMax: 16, dropout: 0.25, tieDropout: true, generator: new Generator(1) });
+  for (const block of b.layers) {
+    const mixer = block.mixer as nn.SGConv | nn.LongConv;
+    assert.equal([mixer.dropout, mixer.tieDropout, block.dropout, block.tieDropout], [0.25, true, 0.25, true], mixer.constructor.name);
+  }
+});
+
 models('W layers need a window (SPEC 5.3: no default); mlpRatio given applies to every block', () => {
   assert.throws(() => nn.makeMixer('W', { dModel: 8, lMax: 16, numHeads: 2 }), /W \(sliding-window attention\) layer needs a window/);
   assert.throws(() => new nn.Backbone({ pattern: 'CW', dModel: 8, lMax: 16, numHeads: 2 }), /needs a window/);
