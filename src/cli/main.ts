@@ -16,7 +16,7 @@ import { LanguageModel } from '../nn/models.js';
 import { CharVocab } from '../data/text.js';
 import { type TrainingState, packCheckpoint, unpackCheckpoint } from '../train/checkpoint.js';
 import { renderReport } from '../train/report.js';
-import { type Task, addingTask, listopsTask, textTask } from '../train/tasks.js';
+import { type Task, addingTask, copyingTask, listopsTask, textTask } from '../train/tasks.js';
 import { type TrainConfig, Trainer, buildModel, resumeConflicts } from '../train/trainer.js';
 import { type AdamWHyper } from '../optim/index.js';
 import { CONFIG_FLAGS, HELP, UsageError, parseEvaluateArgs, parseGenerateArgs, parseTrainArgs, resumeCommand, type TrainArgs } from './args.js';
@@ -53,6 +53,7 @@ function readText(textFile: string | null, vocab?: CharVocab): { text: string; d
 }
 
 function makeTask(config: TrainConfig, textFile: string | null, vocab?: CharVocab): Task {
+  if (config.task === 'copying') return copyingTask(config.length);
   if (config.task === 'adding') return addingTask(config.length);
   if (config.task === 'listops') return listopsTask(config.length);
   const { text, dropped } = readText(textFile, vocab);

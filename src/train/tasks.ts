@@ -2,6 +2,7 @@
 // metric and, where one exists, a trivial baseline to beat.
 //   listops  classify a ListOps expression by its value (10 classes; metric: accuracy)
 //   adding   regress the sum of the two marked values (metric: MSE; predicting 1 scores 1/6)
+//   copying  repeat ten symbols after T blanks (metric: recall accuracy; guessing scores 1/8)
 //   text     predict the next character (metric: bits per character)
 
 import { type Generator } from '../tensor/random.js';
@@ -9,15 +10,15 @@ import { Tensor } from '../tensor/tensor.js';
 import { argmax } from '../ops/reduce.js';
 import { crossEntropy, mseLoss } from '../ops/loss.js';
 import { reshape } from '../ops/shape.js';
-import { ADDING_BASELINE_MSE, LISTOPS_NUM_CLASSES, LISTOPS_VOCAB, addingBatch, charBatch, charDataset, listOpsBatch, type CharDataset, type CharVocab } from '../data/index.js';
+import { ADDING_BASELINE_MSE, COPYING_IGNORE, COPYING_SYMBOLS, COPYING_VOCAB_SIZE, LISTOPS_NUM_CLASSES, LISTOPS_VOCAB, addingBatch, charBatch, copyingBatch, charDataset, listOpsBatch, type CharDataset, type CharVocab } from '../data/index.js';
 
-export type TaskName = 'listops' | 'adding' | 'text';
-export const TASK_NAMES: readonly TaskName[] = ['listops', 'adding', 'text'];
+export type TaskName = 'copying' | 'listops' | 'adding' | 'text';
+export const TASK_NAMES: readonly TaskName[] = ['copying', 'listops', 'adding', 'text'];
 
 export interface Batch {
   /** Token ids [B, L] (as integral floats) or features [B, L, inputDim]. */
   inputs: Tensor;
-  /** Class ids [B], regression targets [B], or next-token ids [B, L]. */
+  /** Class ids [B], regression targets [B], or a target id per position [B, L]. */
   targets: Tensor;
   /** [B, L], 1 at padding positions: left out of mean pooling and hidden from attention. */
   paddingMask?: Tensor;
@@ -26,11 +27,12 @@ export interface Batch {
 export interface Task {
   /** One of TASK_NAMES for the built-in tasks; the trainer itself only reads the properties below. */
   readonly name: string;
+  /** 'lm': a causal model with an output at every position (language modelling, copying). */
   readonly kind: 'classification' | 'regression' | 'lm';
   readonly length: number;
   readonly vocabSize?: number;
   readonly inputDim?: number;
-  /** Output width of the model: classes, 1 for regression, the vocabulary for a language model. */
+  /** Output width of the model: classes, 1 for regression, the vocabulary for a per-position model. */
   readonly outputs: number;
   readonly metricName: 'accuracy' | 'mse' | 'bits/char';
   /** Higher is better for accuracy, lower for the others. */
@@ -94,6 +96,37 @@ export function addingTask(length: number): Task {
     evaluate(output, targets) {
       const loss = mseLoss(reshape(output, [output.shape[0]]), targets); // output [B, 1]
       return { loss, metric: loss.item() };
+    },
+  };
+}
+
+/**
+ * The copying memory problem at length L = T + 20 (src/data/copying.ts): a causal model with an
+ * output at every position (a language model's architecture: embedding, causal backbone, tied
+ * head) must repeat the first ten symbols after the delimiter. Loss and accuracy count only the
+ * ten recall positions; a model without memory guesses among 8 symbols (loss ln 8, accuracy 1/8).
+ */
+export function copyingTask(length: number): Task {
+  return {
+    name: 'copying', kind: 'lm', length, vocabSize: COPYING_VOCAB_SIZE, outputs: COPYING_VOCAB_SIZE,
+    metricName: 'accuracy', higherIsBetter: true,
+    baseline: { loss: Math.log(COPYING_SYMBOLS), label: `no memory: guess among ${COPYING_SYMBOLS} symbols, ln ${COPYING_SYMBOLS}` },
+    sample(gen, batch) {
+      const b = copyingBatch(gen, batch, length);
+      return { inputs: ids(b.tokens, [batch, length]), targets: ids(b.targets, [batch, length]) };
+    },
+    evaluate(output, targets) {
+      const [B, L, V] = output.shape; // [B, L, V]
+      const loss = crossEntropy(reshape(output, [B * L, V]), reshape(targets, [B * L]), { ignoreIndex: COPYING_IGNORE });
+      const predicted = argmax(output, 2).data; // [B, L]
+      let correct = 0;
+      let scored = 0;
+      for (let i = 0; i < predicted.length; i++) {
+        if (targets.data[i] === COPYING_IGNORE) continue;
+        scored += 1;
+        correct += predicted[i] === targets.data[i] ? 1 : 0;
+      }
+      return { loss, metric: correct / scored };
     },
   };
 }

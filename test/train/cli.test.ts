@@ -31,7 +31,7 @@ cli('usage errors exit with code 2 and say what is wrong', async () => {
     [['train', '--steps', 'ten'], /--steps must be an integer ≥ 1, got 'ten'/],
     [['train', '--steps', '0'], /--steps must be an integer ≥ 1, got '0'/],
     [['train', '--lr=-1'], /--lr must be a number in \[0, 10\], got '-1'/],
-    [['train', '--task', 'mnist'], /--task must be one of listops, adding, text, got 'mnist'/],
+    [['train', '--task', 'mnist'], /--task must be one of copying, listops, adding, text, got 'mnist'/],
     [['train', '--model', 'AXC'], /unknown layer letter 'X'/],
     [['train', '--model', 'transformer', '--d-model', '30', '--heads', '4'], /--d-model 30 must be divisible by --heads 4/],
     [['train', '--norm', 'group'], /--norm must be one of layer, batch/],
@@ -100,12 +100,15 @@ cli('a missing --resume or --checkpoint file is a usage error (exit 2) with a on
   }
 });
 
-cli('defaults: the adding demo with SGConv at length 1000', () => {
+cli('defaults: the copying demo with a long convolution, T = 1000 (length 1020); lengths per task', () => {
   const a = parseTrainArgs([]);
   if (a === 'help') throw new Error('no --help was given');
-  assert.is(a.config.task, 'adding');
-  assert.is(a.config.model, 'sgconv');
-  assert.ok(a.config.length >= 1000);
+  assert.equal([a.config.task, a.config.model, a.config.length, a.config.dModel, a.config.steps], ['copying', 'longconv', 1020, 64, 200]);
+  const length = (task: string): number => (parseTrainArgs(['--task', task]) as { config: { length: number } }).config.length;
+  assert.equal(['listops', 'adding', 'text'].map(length), [1000, 1000, 256]);
+  // A copying sequence holds ten symbols, the delimiter and ten recall steps: 21 at least.
+  assert.throws(() => parseTrainArgs(['--length', '20']), /--length must be an integer ≥ 21, got '20'/);
+  assert.ok(parseTrainArgs(['--task', 'adding', '--length', '20']) !== 'help');
   assert.throws(() => parseTrainArgs(['--batch', '2.5']), (e: unknown) => e instanceof UsageError);
 });
 
@@ -204,9 +207,9 @@ cli('generate samples text from a text model checkpoint', async () => {
     }
     assert.is(code, 0);
     assert.ok(out.join('').startsWith('the') && out.join('').trimEnd().length === 15, JSON.stringify(out.join('')));
-    const bad = await run(['train', '--steps', '1', '--length', '16', '--d-model', '8', '--batch', '2', '--out', join(dir, 'adding'), '--quiet']);
+    const bad = await run(['train', '--steps', '1', '--length', '24', '--d-model', '8', '--batch', '2', '--out', join(dir, 'copying'), '--quiet']);
     assert.is(bad.code, 0);
-    const g = await run(['generate', '--checkpoint', join(dir, 'adding', 'checkpoint.safetensors')]);
+    const g = await run(['generate', '--checkpoint', join(dir, 'copying', 'checkpoint.safetensors')]);
     assert.is(g.code, 2);
     assert.match(g.err, /needs a checkpoint of a text model/);
   } finally {
@@ -239,13 +242,13 @@ cli('Ctrl-C: exit 130 with a checkpoint and a resume command that continues the 
   const dir = mkdtempSync(join(tmpdir(), 'longconv-sigint-'));
   try {
     // Far more steps than can run: only SIGINT ends these runs. --eval-every 1 prints after every step.
-    const first = await interruptAfter(['train', '--steps', '100000', '--length', '16', '--d-model', '8', '--batch', '2', '--eval-every', '1', '--eval-batches', '1', '--out', dir], /eval @ 1:/);
+    const first = await interruptAfter(['train', '--steps', '100000', '--length', '24', '--d-model', '8', '--batch', '2', '--eval-every', '1', '--eval-batches', '1', '--out', dir], /eval @ 1:/);
     assert.is(first.code, 130, first.out);
     const checkpoint = join(dir, 'checkpoint.safetensors');
     assert.ok(existsSync(checkpoint));
     const stopped = Number(/interrupted at step (\d+)/.exec(first.out)![1]);
     const command = /resume with: longconv train (.*)/.exec(first.out)![1];
-    assert.is(command, `--steps 100000 --length 16 --d-model 8 --batch 2 --eval-every 1 --eval-batches 1 --out ${dir} --resume ${checkpoint}`);
+    assert.is(command, `--steps 100000 --length 24 --d-model 8 --batch 2 --eval-every 1 --eval-batches 1 --out ${dir} --resume ${checkpoint}`);
     const second = await interruptAfter(['train', ...command.split(' ')], new RegExp(`eval @ ${stopped + 1}:`));
     assert.is(second.code, 130, second.out);
     assert.match(second.out, new RegExp(`resumed from .* at step ${stopped}\n`));
