@@ -65,7 +65,9 @@ export function lineChart(series: readonly Series[], opts: ChartOptions): string
   let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
   if (x0 === x1) [x0, x1] = opts.logX ? [x0 / 2, x1 * 2] : [x0 - 1, x1 + 1];
   if (y0 === y1) [y0, y1] = opts.logY ? [y0 / 2, y1 * 2] : [y0 - 1, y1 + 1];
-  if (!opts.logY) { const pad = (y1 - y0) * 0.05; y0 -= pad; y1 += pad; }
+  // 5 % of head room above and below, measured in decades on a log axis, so that a peak (a
+  // long-convolution kernel's single tap, say) is drawn inside the frame, not on it.
+  if (opts.logY) { const pad = (y1 / y0) ** 0.05; y0 /= pad; y1 *= pad; } else { const pad = (y1 - y0) * 0.05; y0 -= pad; y1 += pad; }
   const tx = (x: number): number => opts.logX ? Math.log(x / x0) / Math.log(x1 / x0) : (x - x0) / (x1 - x0);
   const ty = (y: number): number => opts.logY ? Math.log(y / y0) / Math.log(y1 / y0) : (y - y0) / (y1 - y0);
   const px = (x: number): number => m.left + tx(x) * (W - m.left - m.right);
