@@ -96,6 +96,11 @@ function resumedArgs(args: TrainArgs, path: string, saved: SavedConfig): TrainAr
       : `${asFlag(c.key, c.current)}, but the checkpoint was trained with ${asFlag(c.key, c.saved)}`);
     throw new UsageError(`cannot resume ${path} bit for bit: ${lines.join('; ')}. Leave these flags out to take the checkpoint's values.`);
   }
+  // Another text is other training data: the run would no longer continue the one it resumes.
+  const savedText = saved.textFile ?? null;
+  if (args.given.has('text') && args.textFile !== savedText) {
+    throw new UsageError(`cannot resume ${path} bit for bit: --text ${String(args.textFile)}, but the checkpoint was trained on ${savedText === null ? 'the docs/ guides (no --text)' : `--text ${savedText}`}. Leave --text out to take the checkpoint's.`);
+  }
   return {
     ...args,
     config,

@@ -103,6 +103,8 @@ export class SequenceClassifier extends Module {
     const e = encode(this.encoder, x); // [B, L, H]
     const [B, L, H] = e.shape;
     const mask = opts.paddingMask === undefined ? undefined : readPaddingMask(opts.paddingMask, B, L, 'SequenceClassifier: paddingMask');
+    // Refuse a sequence with nothing to pool before any layer runs (BatchNorm statistics, dropout draws).
+    if (mask !== undefined) for (let b = 0; b < B; b++) if (mask.subarray(b * L, (b + 1) * L).every((v) => v !== 0)) throw new RangeError(`SequenceClassifier: sequence ${b} is all padding; there is nothing to pool`);
     const keyPaddingMask = mask === undefined ? undefined : new Tensor(Float64Array.from(mask), [B, L]);
     const h = this.backbone.forward(e, { keyPaddingMask }); // [B, L, H]
     let pooled: Tensor; // [B, H]

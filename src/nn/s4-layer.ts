@@ -78,7 +78,7 @@ export class DPLRKernel extends Module implements SSMKernelModule {
     this.P = new Parameter(repeatCopies(dplr.P, cfg), hints);
     this.B = new Parameter(repeatCopies(dplr.B, cfg), hints);
     this.C = new Parameter(complexNormal([Cp, H, N / 2], cfg)); // the original C  [C', H, N2, 2]
-    this.#lKernel = this.registerBuffer('l_kernel', zeros([], { dtype: cfg.dtype }));
+    this.#lKernel = this.registerBuffer('l_kernel', zeros([], { dtype: cfg.dtype }), { integer: true }); // int64 in the reference
     if (this.lMax !== null) this.attune(this.lMax);
   }
 

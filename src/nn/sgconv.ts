@@ -42,8 +42,6 @@ import { type LayerOptions, Module } from './module.js';
 import { type OptimHints, Parameter } from './parameter.js';
 import { type SgconvKernelResult, parseSgconvMode, sgconvCosInit, sgconvDecayInit, sgconvKernel, sgconvMultiplier, sgconvScales } from './sgconv/kernel.js';
 
-// The activation names of SGConvOptions, re-exported where the nn namespace has always found them.
-
 // ---- the layer -----------------------------------------------------------------------------
 
 export interface SGConvOptions extends LayerOptions {

@@ -71,9 +71,9 @@ export interface FixtureCheckOptions {
 export function checkFixtureCase(
   c: FixtureCase,
   fn: (inputs: Record<string, Tensor>) => Record<string, Tensor>,
-  opts: FixtureCheckOptions = { atol: 1e-10, rtol: 1e-10 },
+  opts: FixtureCheckOptions = {},
 ): void {
-  const tol = { atol: opts.atol, rtol: opts.rtol };
+  const tol = { atol: opts.atol ?? 1e-10, rtol: opts.rtol ?? 1e-10 };
   const ignore = new Set(opts.ignore ?? []);
   for (const name of ignore) {
     if (c.outputs[name] === undefined) throw new Error(`${c.name}: ignore lists output '${name}', which the case does not record (recorded: ${Object.keys(c.outputs).join(', ')})`);

@@ -63,8 +63,11 @@ models('pooling by hand: mean and last, over all positions or only the real ones
     allClose(clf.forward(ids), head(hand([[0, 1, 2, 3, 4], [0, 1, 2, 3, 4]])).data, { atol: 1e-14 }, `${pooling}, no mask`);
     allClose(clf.forward(ids, { paddingMask: mask }), head(hand([[0, 1, 2, 3], [0, 1]])).data, { atol: 1e-14 }, `${pooling}, masked`);
   }
-  const clf = new nn.SequenceClassifier({ pattern: 'C', dModel: H, lMax: L, vocabSize: 5, numClasses: 3, ...f64 });
+  // Refused before any layer runs: BatchNorm's running statistics stay as they were.
+  const clf = new nn.SequenceClassifier({ pattern: 'C', dModel: H, lMax: L, vocabSize: 5, numClasses: 3, norm: 'batch', ...f64 });
+  const before = clf.stateDict();
   assert.throws(() => clf.forward(ids, { paddingMask: [[0, 0, 0, 0, 1], [1, 1, 1, 1, 1]] }), /sequence 1 is all padding/);
+  for (const [name, t] of Object.entries(clf.stateDict())) assert.equal(Array.from(t.data), Array.from(before[name].data), name);
   assert.throws(() => clf.forward(ids, { paddingMask: [[0, 0, 0]] }), /paddingMask must be \[B, L\] = \[2,5\], got \[1,3\]/);
 });
 

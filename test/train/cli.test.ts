@@ -181,6 +181,12 @@ cli('text checkpoints keep their vocabulary: generate needs no text, evaluate su
     const e = await run(['evaluate', '--checkpoint', checkpoint]);
     assert.is(e.code, 0, e.err);
     assert.match(e.err, /note: 80 characters of the text are not in the checkpoint's vocabulary and were left out/);
+    // Resuming on another text would be other training data: refused by name, before any work.
+    const other = join(dir, 'other.txt');
+    writeFileSync(other, 'a cab. '.repeat(100));
+    const resumed = await run(['train', '--resume', checkpoint, '--text', other, '--quiet']);
+    assert.is(resumed.code, 2, resumed.err);
+    assert.match(resumed.err, /--text \S*other\.txt, but the checkpoint was trained on --text \S*corpus\.txt/);
     rmSync(textFile);
     const g = await runWrite(['generate', '--checkpoint', checkpoint, '--prompt', 'a cab', '--tokens', '20', '--top-k', '1']);
     assert.is(g.code, 0, g.err);
