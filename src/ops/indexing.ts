@@ -17,28 +17,27 @@ export interface Index {
   shape: number[];
 }
 
+/**
+ * The raw values and shape of integer-valued input given as a Tensor, an Int32Array or a
+ * (nested) number array, unchecked; `what` names it in errors ("index", "target").
+ */
+export function readIndexLike(op: string, what: string, x: IndexLike | NestedArray): { values: ArrayLike<number>; shape: number[] } {
+  if (x instanceof Tensor) return { values: x.data, shape: [...x.shape] };
+  if (x instanceof Int32Array) return { values: x, shape: [x.length] };
+  if (!Array.isArray(x)) throw new TypeError(`${op}: ${what} must be an Int32Array, a number array or a Tensor, got ${typeof x}`);
+  const values = (x as NestedArray[]).flat(Infinity as 1) as number[];
+  const shape: number[] = [];
+  for (let level: unknown = x; Array.isArray(level); level = level[0]) shape.push(level.length);
+  if (sizeOf(shape) !== values.length) throw new ShapeError(`${op}: the nested ${what} array is ragged`);
+  return { values, shape };
+}
+
 /** Read and validate integer indices in [0, bound). */
 export function toIndex(op: string, index: IndexLike | NestedArray, bound: number): Index {
   // normalizeDim lets dim 0 through on a 0-d tensor (for reductions); there is no size to
   // check indices against then, and every index would silently read element 0.
   if (!Number.isInteger(bound)) throw new ShapeError(`${op}: the indexed tensor is 0-d, so there is no dim to index; reshape it to [1] first`);
-  let raw: ArrayLike<number>;
-  let shape: number[];
-  if (index instanceof Tensor) {
-    raw = index.data;
-    shape = [...index.shape];
-  } else if (index instanceof Int32Array) {
-    raw = index;
-    shape = [index.length];
-  } else if (Array.isArray(index)) {
-    const flat = (index as NestedArray[]).flat(Infinity as 1) as number[];
-    raw = flat;
-    shape = [];
-    for (let level: unknown = index; Array.isArray(level); level = level[0]) shape.push(level.length);
-    if (sizeOf(shape) !== flat.length) throw new ShapeError(`${op}: the nested index array is ragged`);
-  } else {
-    throw new TypeError(`${op}: index must be an Int32Array, a number array or a Tensor, got ${typeof index}`);
-  }
+  const { values: raw, shape } = readIndexLike(op, 'index', index);
   const values = new Int32Array(raw.length);
   for (let i = 0; i < raw.length; i++) {
     const v = raw[i];

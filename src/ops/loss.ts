@@ -5,7 +5,7 @@ import { sameShape, sizeOf } from '../tensor/shape.js';
 import { type NestedArray, Tensor, checkSameDType } from '../tensor/tensor.js';
 import { mul, sub } from './binary.js';
 import { logSoftmax } from './activation.js';
-import { type IndexLike, gather } from './indexing.js';
+import { type IndexLike, gather, readIndexLike } from './indexing.js';
 import { mean, sum } from './reduce.js';
 import { movedim, reshape } from './shape.js';
 import { empty } from './util.js';
@@ -53,17 +53,9 @@ export function crossEntropy(logits: Tensor, target: IndexLike | NestedArray, op
   return reduction === 'sum' ? total : mul(total, 1 / t.count);
 }
 
-/** The values and shape of a target given as a Tensor, an Int32Array, a (nested) array or a number. */
+/** The values and shape of a target: a Tensor, an Int32Array, a (nested) number array, or one number (0-d). */
 function targetValues(target: IndexLike | NestedArray): { values: ArrayLike<number>; shape: number[] } {
-  if (target instanceof Tensor) return { values: target.data, shape: [...target.shape] };
-  if (target instanceof Int32Array) return { values: target, shape: [target.length] };
-  if (typeof target === 'number') return { values: [target], shape: [] };
-  if (!Array.isArray(target)) throw new TypeError(`crossEntropy: target must be a Tensor, an Int32Array, a number array or a number, got ${typeof target}`);
-  const shape: number[] = [];
-  for (let level: unknown = target; Array.isArray(level); level = level[0]) shape.push(level.length);
-  const values = (target as NestedArray[]).flat(Infinity as 1) as number[];
-  if (sizeOf(shape) !== values.length) throw new ShapeError('crossEntropy: the nested target array is ragged');
-  return { values, shape };
+  return typeof target === 'number' ? { values: [target], shape: [] } : readIndexLike('crossEntropy', 'target', target);
 }
 
 /** Validate the targets; ignored ones are replaced by class 0 and masked out by `counted`. */
